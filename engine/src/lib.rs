@@ -1,0 +1,1 @@
+//! Falco-compatible rule engine.
