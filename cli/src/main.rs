@@ -1,6 +1,8 @@
 //! `harrier`: runtime security sensor for Linux and Kubernetes.
 
 mod cmd;
+#[allow(dead_code, reason = "sinks are wired into detect as they land")]
+mod output;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,14 @@ enum Command {
     /// Work with rules files.
     #[command(subcommand)]
     Rules(cmd::rules::Command),
+    /// List the fields rules and format strings can use.
+    Fields(cmd::fields::Args),
+    /// Run declarative rule tests (capture or audit file, rules, expected alerts).
+    Test(cmd::test::Args),
+    /// Capture live events to a .scap file or the terminal.
+    Capture(cmd::capture::Args),
+    /// Kubernetes audit tools.
+    K8sAudit(cmd::k8s_audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +44,10 @@ fn main() -> ExitCode {
         Command::Replay(args) => cmd::replay::run(args),
         Command::Detect(args) => cmd::detect::run(args),
         Command::Rules(command) => cmd::rules::run(command),
+        Command::Fields(args) => cmd::fields::run(args),
+        Command::Test(args) => cmd::test::run(args),
+        Command::Capture(args) => cmd::capture::run(args),
+        Command::K8sAudit(args) => cmd::k8s_audit::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,1 @@
+//! Alert outputs: one module per sink behind one small trait.

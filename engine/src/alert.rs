@@ -1,0 +1,1 @@
+//! Alerts raised by rules, in Falco's text and JSON forms.

@@ -1,0 +1,1 @@
+//! Fields: what a filter can read from an event, and the values they yield.

@@ -1,0 +1,1 @@
+//! The Falco filter language: lexer, parser and compiled evaluator.

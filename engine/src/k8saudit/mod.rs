@@ -1,0 +1,1 @@
+//! Kubernetes audit events: parsing, sources and `ka.*` fields.

@@ -1,0 +1,1 @@
+//! Rules files: lists, macros, rules, exceptions, and their diagnostics.

@@ -1,0 +1,1 @@
+//! Syscall events: inspection state (threads, fds, users) and their fields.

@@ -1,0 +1,1 @@
+//! The `Capture` trait shared by every backend.

@@ -1,0 +1,1 @@
+//! Owned machine, process, fd, interface and user state carried by captures.

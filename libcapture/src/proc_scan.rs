@@ -1,0 +1,1 @@
+//! Scanner that reads process, fd, user and interface state from `/proc`.

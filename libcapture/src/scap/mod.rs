@@ -1,0 +1,1 @@
+//! The `.scap` file format: block reader and writer.

@@ -1,0 +1,1 @@
+//! The lock-free event stream that live backends feed.
