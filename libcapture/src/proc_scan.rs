@@ -1,1 +1,0 @@
-//! Scanner that reads process, fd, user and interface state from `/proc`.
