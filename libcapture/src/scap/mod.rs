@@ -1,1 +1,38 @@
 //! The `.scap` file format: block reader and writer.
+//!
+//! A `.scap` file is a (possibly gzip-compressed) stream of pcapng-style
+//! blocks: a section header, metadata blocks (machine, interfaces, users,
+//! processes, fds), then event blocks. Several sections may follow each
+//! other. See `shared/research/scap-spec.md` for the byte layouts.
+//!
+//! [`ScapFile`] owns the decompressed bytes; [`ScapFile::blocks`] walks them
+//! and hands out typed zero-copy views ([`Block`]). Damage ends the walk with
+//! an [`Error`] that names the byte offset and block type, after every block
+//! before it was delivered.
+#![deny(unsafe_code)]
+
+pub mod block_type;
+mod cursor;
+mod error;
+mod event;
+mod fd_list;
+mod interface_list;
+mod machine_info;
+mod proc_list;
+mod reader;
+mod section_header;
+mod unknown;
+mod user_list;
+
+pub use error::{Error, ErrorKind};
+pub use event::{EventBlock, FLAG_STATE_ONLY, HEADER_LEN, HEADER_V1_LEN};
+pub use fd_list::{fd_type, FdEntries, FdEntry, FdEntryInfo, FdList};
+pub use interface_list::{InterfaceEntries, InterfaceEntry, InterfaceList};
+pub use machine_info::{MachineInfoBlock, HOSTNAME_SIZE, MACHINE_INFO_SIZE};
+pub use proc_list::{
+    ProcEntries, ProcEntry, ProcList, ProcTail, LEGACY_TAIL_MAX, MODERN_TAIL_SIZE,
+};
+pub use reader::{Block, BlockAt, Blocks, ScapFile};
+pub use section_header::{SectionHeader, BYTE_ORDER_MAGIC};
+pub use unknown::UnknownBlock;
+pub use user_list::{UserEntries, UserEntry, UserList};

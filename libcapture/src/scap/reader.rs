@@ -1,0 +1,306 @@
+//! Reading a `.scap` file: the owned file bytes and the zero-copy block iterator.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::block_type as bt;
+use super::cursor::Cursor;
+use super::error::{Error, ErrorKind};
+use super::event::{self, EventBlock};
+use super::fd_list::FdList;
+use super::interface_list::InterfaceList;
+use super::machine_info::MachineInfoBlock;
+use super::proc_list::ProcList;
+use super::section_header::SectionHeader;
+use super::unknown::UnknownBlock;
+use super::user_list::UserList;
+
+/// Size of the generic block header (`block_type`, `block_total_length`).
+pub const BLOCK_HEADER_LEN: usize = 8;
+/// Size of the block trailer (a copy of `block_total_length`).
+pub const BLOCK_TRAILER_LEN: usize = 4;
+
+/// A whole `.scap` file held in memory, decompressed if it was gzip.
+///
+/// A corrupt or truncated gzip stream does not fail the open: the bytes
+/// decompressed before the damage are kept and [`ScapFile::blocks`] reports
+/// [`ErrorKind::Gzip`] after the last complete block.
+#[derive(Debug, Clone)]
+pub struct ScapFile {
+    data: Vec<u8>,
+    compressed: bool,
+    gzip_damaged: bool,
+    /// V1 events upgraded to the current layout, in block order, so that
+    /// every [`EventBlock`] can borrow its event from the file.
+    upgraded: Vec<Box<[u8]>>,
+}
+
+impl ScapFile {
+    /// Reads the file at `path`.
+    pub fn open(path: impl AsRef<Path>) -> crate::Result<ScapFile> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(ScapFile::from_bytes(bytes))
+    }
+
+    /// Takes the file's bytes; gzip (magic `1f 8b`) is decompressed.
+    pub fn from_bytes(bytes: Vec<u8>) -> ScapFile {
+        let (data, compressed, gzip_damaged) = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut data = Vec::with_capacity(bytes.len().saturating_mul(8));
+            // Concatenated gzip members decode as one stream, as zlib's gzread does.
+            let result = flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut data);
+            (data, true, result.is_err())
+        } else {
+            (bytes, false, false)
+        };
+        let upgraded = upgrade_v1_events(&data);
+        ScapFile {
+            data,
+            compressed,
+            gzip_damaged,
+            upgraded,
+        }
+    }
+
+    /// The decompressed block stream.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Whether the file was gzip-compressed.
+    pub fn is_compressed(&self) -> bool {
+        self.compressed
+    }
+
+    /// Iterates the blocks of every section, front to back.
+    ///
+    /// After the first error the iterator ends.
+    pub fn blocks(&self) -> Blocks<'_> {
+        Blocks {
+            data: &self.data,
+            pos: 0,
+            compressed: self.compressed,
+            gzip_damaged: self.gzip_damaged,
+            done: false,
+            upgraded: &self.upgraded,
+            next_upgraded: 0,
+        }
+    }
+}
+
+/// One block of a `.scap` stream, as a typed zero-copy view.
+#[derive(Debug, Clone)]
+pub enum Block<'a> {
+    /// Section header: a new section (and capture) starts.
+    SectionHeader(SectionHeader<'a>),
+    /// Machine info.
+    MachineInfo(MachineInfoBlock<'a>),
+    /// Process list (any version).
+    ProcList(ProcList<'a>),
+    /// Fd list of one thread.
+    FdList(FdList<'a>),
+    /// Interface list.
+    InterfaceList(InterfaceList<'a>),
+    /// User and group list.
+    UserList(UserList<'a>),
+    /// An event.
+    Event(EventBlock<'a>),
+    /// A block type this reader does not know.
+    Unknown(UnknownBlock<'a>),
+}
+
+/// A block with its position in the decompressed stream.
+#[derive(Debug, Clone)]
+pub struct BlockAt<'a> {
+    /// Offset of the block's first byte in the decompressed stream.
+    pub offset: u64,
+    /// Raw block type code.
+    pub block_type: u32,
+    /// The typed view.
+    pub block: Block<'a>,
+}
+
+/// Iterator over the blocks of a stream; see [`ScapFile::blocks`].
+#[derive(Debug, Clone)]
+pub struct Blocks<'a> {
+    data: &'a [u8],
+    pos: usize,
+    compressed: bool,
+    gzip_damaged: bool,
+    done: bool,
+    upgraded: &'a [Box<[u8]>],
+    next_upgraded: usize,
+}
+
+impl<'a> Blocks<'a> {
+    /// Offset of the next block in the decompressed stream.
+    pub fn offset(&self) -> u64 {
+        self.pos as u64
+    }
+
+    /// Like `next`, but also returns each block's offset and type code.
+    pub fn next_with_offset(&mut self) -> Option<Result<BlockAt<'a>, Error>> {
+        if self.done {
+            return None;
+        }
+        let result = self.read_block();
+        match &result {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => self.done = true,
+        }
+        result
+            .map_err(|mut e| {
+                e.compressed = self.compressed;
+                e
+            })
+            .transpose()
+    }
+
+    fn error_here(&self, block_type: Option<u32>, kind: ErrorKind) -> Error {
+        // Damage met where a gzip stream broke off is reported as the gzip damage.
+        let kind = if self.gzip_damaged && matches!(kind, ErrorKind::Truncated { .. }) {
+            ErrorKind::Gzip
+        } else {
+            kind
+        };
+        Error {
+            offset: self.pos as u64,
+            block_type,
+            compressed: self.compressed,
+            kind,
+        }
+    }
+
+    fn read_block(&mut self) -> Result<Option<BlockAt<'a>>, Error> {
+        let rest = &self.data[self.pos..];
+        if rest.is_empty() {
+            return if self.gzip_damaged {
+                Err(self.error_here(None, ErrorKind::Gzip))
+            } else {
+                Ok(None)
+            };
+        }
+        let truncated = |needed: usize| ErrorKind::Truncated {
+            needed: needed as u64,
+            available: rest.len() as u64,
+        };
+        if rest.len() < BLOCK_HEADER_LEN {
+            return Err(self.error_here(None, truncated(BLOCK_HEADER_LEN)));
+        }
+        let block_type = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let length = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]);
+        let total = usize::try_from(length).unwrap_or(usize::MAX);
+        if total < BLOCK_HEADER_LEN + BLOCK_TRAILER_LEN {
+            return Err(self.error_here(Some(block_type), ErrorKind::BadBlockLength { length }));
+        }
+        if total > rest.len() {
+            return Err(self.error_here(Some(block_type), truncated(total)));
+        }
+        let t = total - BLOCK_TRAILER_LEN;
+        let trailer = u32::from_le_bytes([rest[t], rest[t + 1], rest[t + 2], rest[t + 3]]);
+        if trailer != length {
+            return Err(Error {
+                offset: (self.pos + t) as u64,
+                ..self.error_here(
+                    Some(block_type),
+                    ErrorKind::TrailerMismatch {
+                        header: length,
+                        trailer,
+                    },
+                )
+            });
+        }
+        if self.pos == 0 && block_type != bt::SECTION_HEADER {
+            return Err(self.error_here(Some(block_type), ErrorKind::MissingSectionHeader));
+        }
+        let offset = self.pos as u64;
+        let body = Cursor::new(&rest[BLOCK_HEADER_LEN..t], offset + 8, block_type);
+        let block = if event::is_v1(block_type) {
+            // The pre-walk stopped at the first V1 event it could not upgrade;
+            // upgrading it again here reproduces that error in place.
+            let upgraded = match self.upgraded.get(self.next_upgraded) {
+                Some(bytes) => bytes,
+                None => {
+                    event::upgrade_v1_block(block_type, body.clone())?;
+                    return Err(self.error_here(Some(block_type), ErrorKind::Gzip));
+                }
+            };
+            self.next_upgraded += 1;
+            Block::Event(EventBlock::parse_v1(block_type, body, upgraded)?)
+        } else {
+            parse_body(block_type, body)?
+        };
+        self.pos += total;
+        Ok(Some(BlockAt {
+            offset,
+            block_type,
+            block,
+        }))
+    }
+}
+
+fn parse_body(block_type: u32, body: Cursor<'_>) -> Result<Block<'_>, Error> {
+    Ok(match block_type {
+        bt::SECTION_HEADER => Block::SectionHeader(SectionHeader::parse(body)?),
+        bt::MACHINE_INFO | bt::MACHINE_INFO_OLD => {
+            Block::MachineInfo(MachineInfoBlock::parse(body)?)
+        }
+        bt::FD_LIST | bt::FD_LIST_OLD | bt::FD_LIST_V2 => {
+            Block::FdList(FdList::parse(block_type, body)?)
+        }
+        bt::INTERFACE_LIST | bt::INTERFACE_LIST_OLD | bt::INTERFACE_LIST_V2 => {
+            Block::InterfaceList(InterfaceList::parse(block_type, body)?)
+        }
+        bt::USER_LIST | bt::USER_LIST_OLD | bt::USER_LIST_V2 => {
+            Block::UserList(UserList::parse(block_type, body)?)
+        }
+        bt::EVENT_V2 | bt::EVENT_FLAGS_V2 | bt::EVENT_V2_LARGE | bt::EVENT_FLAGS_V2_LARGE => {
+            Block::Event(EventBlock::parse_v2(block_type, body)?)
+        }
+        other if bt::proc_list_version(other).is_some() => {
+            Block::ProcList(ProcList::parse(other, body)?)
+        }
+        other => Block::Unknown(UnknownBlock {
+            block_type: other,
+            body: body.rest(),
+        }),
+    })
+}
+
+impl<'a> Iterator for Blocks<'a> {
+    type Item = Result<Block<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with_offset().map(|r| r.map(|b| b.block))
+    }
+}
+
+impl std::iter::FusedIterator for Blocks<'_> {}
+
+/// Upgrades every V1 event block's event, in block order, up to the first
+/// framing damage or upgrade failure (the block iterator reports those).
+fn upgrade_v1_events(data: &[u8]) -> Vec<Box<[u8]>> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while let Some(head) = data.get(pos..pos + BLOCK_HEADER_LEN) {
+        let block_type = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        let length = u32::from_le_bytes([head[4], head[5], head[6], head[7]]);
+        let total = usize::try_from(length).unwrap_or(usize::MAX);
+        if total < BLOCK_HEADER_LEN + BLOCK_TRAILER_LEN || total > data.len() - pos {
+            break;
+        }
+        if event::is_v1(block_type) {
+            let body_bytes = &data[pos + BLOCK_HEADER_LEN..pos + total - BLOCK_TRAILER_LEN];
+            let body = Cursor::new(body_bytes, (pos + BLOCK_HEADER_LEN) as u64, block_type);
+            match event::upgrade_v1_block(block_type, body) {
+                Ok(bytes) => out.push(bytes.into_boxed_slice()),
+                Err(_) => break,
+            }
+        }
+        pos += total;
+    }
+    out
+}
