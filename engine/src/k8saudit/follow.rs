@@ -1,0 +1,222 @@
+//! Following an audit log like `tail -F`: new lines as they are written,
+//! across rotation by rename (a new file appears at the path) and by
+//! copytruncate (the file shrinks under us).
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::event::{parse_document, AuditItem, Diagnostic, Location};
+use super::reader::MAX_DOCUMENT_BYTES;
+
+/// Where following starts in the file present at open time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StartAt {
+    /// Only lines written from now on (the default, like `tail -F -n0`).
+    #[default]
+    End,
+    /// Every line already in the file, then new ones.
+    Beginning,
+}
+
+/// Options of [`FollowReader`].
+#[derive(Debug, Clone)]
+pub struct FollowOptions {
+    /// Where to start in the existing file.
+    pub start_at: StartAt,
+    /// How often to look for new data and rotation when idle.
+    pub poll_interval: Duration,
+    /// Set to stop following: `next()` then returns `None`.
+    pub stop: Arc<AtomicBool>,
+}
+
+impl Default for FollowOptions {
+    fn default() -> FollowOptions {
+        FollowOptions {
+            start_at: StartAt::End,
+            poll_interval: Duration::from_millis(100),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+struct OpenFile {
+    file: File,
+    dev_ino: (u64, u64),
+    offset: u64,
+}
+
+/// Follows a JSON Lines audit log; an iterator of [`AuditItem`] that blocks
+/// waiting for new lines and ends only when the stop flag is set.
+///
+/// Rotation by rename: once the old file is read to its end and a different
+/// file exists at the path, the new file is read from its beginning.
+/// Copytruncate: when the file becomes shorter than what was read, reading
+/// restarts at its beginning. A missing file is waited for.
+pub struct FollowReader {
+    path: PathBuf,
+    name: Arc<str>,
+    options: FollowOptions,
+    current: Option<OpenFile>,
+    partial: Vec<u8>,
+    line_no: u64,
+    pending: VecDeque<AuditItem>,
+    buf: Vec<u8>,
+}
+
+impl FollowReader {
+    /// Starts following `path`. The file need not exist yet.
+    pub fn new(path: impl AsRef<Path>, options: FollowOptions) -> FollowReader {
+        let path = path.as_ref().to_path_buf();
+        let mut reader = FollowReader {
+            name: path.display().to_string().into(),
+            path,
+            options,
+            current: None,
+            partial: Vec::new(),
+            line_no: 0,
+            pending: VecDeque::new(),
+            buf: vec![0; 64 << 10],
+        };
+        reader.reopen(reader.options.start_at == StartAt::End);
+        reader
+    }
+
+    /// Opens the file at the path; at its end when `at_end`.
+    fn reopen(&mut self, at_end: bool) -> bool {
+        let Ok(mut file) = File::open(&self.path) else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let offset = if at_end {
+            file.seek(SeekFrom::End(0)).unwrap_or(0)
+        } else {
+            0
+        };
+        // Line numbers are unknown when starting at the end; count from there.
+        self.line_no = 0;
+        self.partial.clear();
+        self.current = Some(OpenFile {
+            file,
+            dev_ino: (meta.dev(), meta.ino()),
+            offset,
+        });
+        true
+    }
+
+    /// Reads what is available; true if any bytes came.
+    fn read_available(&mut self) -> bool {
+        let mut got_any = false;
+        loop {
+            let Some(open) = self.current.as_mut() else {
+                return got_any;
+            };
+            match open.file.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    open.offset += n as u64;
+                    got_any = true;
+                    self.partial.extend_from_slice(&self.buf[..n]);
+                    self.split_lines();
+                    if !self.pending.is_empty() {
+                        break;
+                    }
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    let location = Location::new(self.name.clone(), self.line_no + 1);
+                    self.pending
+                        .push_back(Err(Diagnostic::new(location, format!("read error: {err}"))));
+                    break;
+                }
+            }
+        }
+        got_any
+    }
+
+    fn split_lines(&mut self) {
+        let mut start = 0;
+        while let Some(pos) = self.partial[start..].iter().position(|&c| c == b'\n') {
+            let end = start + pos;
+            self.line_no += 1;
+            let line = self.partial[start..end].trim_ascii();
+            if !line.is_empty() {
+                let location = Location::new(self.name.clone(), self.line_no);
+                self.pending.extend(parse_document(line, &location));
+            }
+            start = end + 1;
+        }
+        self.partial.drain(..start);
+        if self.partial.len() > MAX_DOCUMENT_BYTES {
+            self.partial.clear();
+            let location = Location::new(self.name.clone(), self.line_no + 1);
+            let reason = format!("line longer than {MAX_DOCUMENT_BYTES} bytes skipped");
+            self.pending
+                .push_back(Err(Diagnostic::new(location, reason)));
+        }
+    }
+
+    /// Flushes an unterminated last line (before switching files).
+    fn flush_partial(&mut self) {
+        if !self.partial.is_empty() {
+            self.partial.push(b'\n');
+            self.split_lines();
+        }
+    }
+
+    /// Looks for rotation or truncation after the current file ran dry.
+    fn check_rotation(&mut self) {
+        let Ok(meta) = std::fs::metadata(&self.path) else {
+            return; // Renamed away and not recreated yet: keep waiting.
+        };
+        match self.current.as_mut() {
+            None => {
+                // The file appeared: a new file is read from the start.
+                self.reopen(false);
+            }
+            Some(open) if (meta.dev(), meta.ino()) != open.dev_ino => {
+                self.flush_partial();
+                self.reopen(false);
+            }
+            Some(open) if meta.len() < open.offset => {
+                // copytruncate: the same file was emptied.
+                if open.file.seek(SeekFrom::Start(0)).is_ok() {
+                    open.offset = 0;
+                    self.partial.clear();
+                    self.line_no = 0;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+impl Iterator for FollowReader {
+    type Item = AuditItem;
+
+    fn next(&mut self) -> Option<AuditItem> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if self.options.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            if self.read_available() {
+                continue;
+            }
+            self.check_rotation();
+            if self.read_available() {
+                continue;
+            }
+            std::thread::sleep(self.options.poll_interval);
+        }
+    }
+}
