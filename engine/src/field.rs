@@ -464,6 +464,7 @@ pub fn render_values(values: &[Value<'_>], out: &mut String) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

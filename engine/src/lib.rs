@@ -2,6 +2,7 @@
 //! event sources rules are evaluated against (syscalls and Kubernetes audit).
 
 pub mod alert;
+pub mod engine;
 mod error;
 pub mod field;
 pub mod filter;

@@ -1,0 +1,210 @@
+//! A YAML document tree that remembers where each node starts, built from
+//! `yaml-rust2`'s event stream (its own tree has no positions).
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// One YAML node and the 1-based line and column it starts at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What the node is.
+    pub kind: Kind,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+/// The shape of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `~`, `null` or nothing.
+    Null,
+    /// A scalar, as written (quoted scalars unquoted).
+    Scalar {
+        /// The text.
+        value: String,
+        /// Whether it was written without quotes (so `true` may be a bool).
+        plain: bool,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in document order.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The value under `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether the node is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+
+    /// A scalar read as a YAML boolean (yaml-cpp's spellings).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_str()?.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "on" => Some(true),
+            "false" | "no" | "n" | "off" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// A YAML syntax error with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    /// What is wrong.
+    pub message: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+}
+
+/// Parses every document of `text`.
+pub fn load(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    parser.load(&mut builder, true).map_err(|e| SyntaxError {
+        message: e.info().to_string(),
+        line: e.marker().line(),
+        col: e.marker().col() + 1,
+    })?;
+    Ok(builder.docs)
+}
+
+#[derive(Default)]
+struct Builder {
+    docs: Vec<Node>,
+    stack: Vec<(Node, usize)>,
+    anchors: HashMap<usize, Node>,
+}
+
+impl Builder {
+    fn push_value(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some((parent, _)) => match &mut parent.kind {
+                Kind::Seq(items) => items.push(node),
+                Kind::Map(entries) => match entries.last_mut() {
+                    // A key is pending its value when it is paired with a
+                    // placeholder whose line is 0.
+                    Some((_, value)) if value.line == 0 => *value = node,
+                    _ => entries.push((
+                        node,
+                        Node {
+                            kind: Kind::Null,
+                            line: 0,
+                            col: 0,
+                        },
+                    )),
+                },
+                _ => {}
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = |kind| Node {
+            kind,
+            line: mark.line(),
+            col: mark.col() + 1,
+        };
+        match ev {
+            Event::Scalar(value, style, anchor, _) => {
+                let plain = style == TScalarStyle::Plain;
+                let null = plain && matches!(value.as_str(), "~" | "null" | "Null" | "NULL" | "");
+                let kind = if null {
+                    Kind::Null
+                } else {
+                    Kind::Scalar { value, plain }
+                };
+                self.push_value(at(kind), anchor);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push((at(Kind::Seq(Vec::new())), anchor)),
+            Event::MappingStart(anchor, _) => self.stack.push((at(Kind::Map(Vec::new())), anchor)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((node, anchor)) = self.stack.pop() {
+                    self.push_value(node, anchor);
+                }
+            }
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| at(Kind::Null));
+                self.push_value(node, 0);
+            }
+            Event::DocumentEnd => {}
+            Event::DocumentStart | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_carry_lines_and_documents_split() {
+        let docs =
+            load("- rule: a\n  enabled: false\n---\n- list: l\n  items: [x, 'y']\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        let Kind::Seq(items) = &docs[0].kind else {
+            panic!()
+        };
+        assert_eq!(items[0].line, 1);
+        assert_eq!(items[0].get("enabled").unwrap().as_bool(), Some(false));
+        let list = &docs[1];
+        let Kind::Seq(items) = &list.kind else {
+            panic!()
+        };
+        assert_eq!(items[0].line, 4);
+        let Kind::Seq(values) = &items[0].get("items").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(values[1].as_str(), Some("y"));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let err = load("this : is : not : yaml").unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn empty_values_are_null() {
+        let docs = load("- rule:\n  x: ~\n").unwrap();
+        let Kind::Seq(items) = &docs[0].kind else {
+            panic!()
+        };
+        assert!(items[0].get("rule").unwrap().is_null());
+    }
+}
