@@ -6,28 +6,13 @@
 /// A flag table: (name, value) pairs in upstream's order.
 pub type FlagTable = &'static [(&'static str, u32)];
 
-/// Open flags (`PPM_O_*`) of open/openat/openat2/creat.
-pub const FILE_FLAGS: FlagTable = &[
-    ("O_LARGEFILE", 1 << 11),
-    ("O_DIRECTORY", 1 << 10),
-    ("O_DIRECT", 1 << 9),
-    ("O_TRUNC", 1 << 8),
-    ("O_SYNC", 1 << 7),
-    ("O_NONBLOCK", 1 << 6),
-    ("O_EXCL", 1 << 5),
-    ("O_DSYNC", 1 << 4),
-    ("O_APPEND", 1 << 3),
-    ("O_CREAT", 1 << 2),
-    ("O_RDWR", 3),
-    ("O_WRONLY", 2),
-    ("O_RDONLY", 1),
-    ("O_CLOEXEC", 1 << 12),
-    ("O_NONE", 0),
-    ("O_TMPFILE", 1 << 13),
-    ("O_F_CREATED", 1 << 14),
-    ("FD_UPPER_LAYER", 1 << 15),
-    ("FD_LOWER_LAYER", 1 << 16),
-];
+mod file;
+mod net;
+mod process;
+
+pub use file::*;
+pub use net::*;
+pub use process::*;
 
 /// Renders `value` with `table` the way sysdig prints flags.
 ///

@@ -7,16 +7,18 @@
 
 use crate::types::{Category, EventFlags, ParamType, PrintFormat};
 
+mod dynamic;
 mod file;
-mod fs;
 mod io;
+mod ipc;
 mod iter;
 mod meta;
 mod mm;
 mod net;
 mod process;
-mod security;
+mod signal;
 mod sys;
+mod user;
 
 /// Number of event codes in the table (`PPM_EVENT_MAX` of libs HEAD).
 pub const EVENT_COUNT: usize = 454;
@@ -225,13 +227,14 @@ const MISSING: EventInfo = EventInfo {
 const PARTS: &[&[Entry]] = &[
     meta::ENTRIES,
     process::ENTRIES,
+    signal::ENTRIES,
     file::ENTRIES,
-    fs::ENTRIES,
     io::ENTRIES,
     net::ENTRIES,
+    ipc::ENTRIES,
     mm::ENTRIES,
-    security::ENTRIES,
     sys::ENTRIES,
+    user::ENTRIES,
     iter::ENTRIES,
 ];
 
@@ -263,19 +266,20 @@ const fn build() -> [EventInfo; EVENT_COUNT] {
     table
 }
 
-/// Set once every code is filled in; until then unfilled codes read as `None`.
-const REQUIRE_COMPLETE: bool = false;
+/// Every code must be filled in; `build` fails to compile otherwise.
+const REQUIRE_COMPLETE: bool = true;
 
 static TABLE: [EventInfo; EVENT_COUNT] = build();
 
-/// Declares events: `IDENT = code, "name", [CATEGORY ...], [FLAG ...], legacy, { params }`.
+/// Declares events: `IDENT = code, "name", [CATEGORY ...], [FLAG ...], legacy, params;`.
 ///
 /// `legacy` is 0.29.3's parameter count or `-` when 0.29.3 does not know
-/// the code. A parameter is `("name", TYPE, FORMAT)` or
-/// `("name", TYPE, FORMAT, extra)` where `extra` is a [`ParamExtra`].
+/// the code. `params` is `{ ("name", TYPE, FORMAT), ... }` (a parameter may
+/// add a fourth element, its [`ParamExtra`]) or the name of a shared
+/// `&[ParamInfo]` constant built with `events!(@params { ... })`.
 macro_rules! events {
-    ($( $ident:ident = $code:literal, $name:literal, [$($cat:ident)+], [$($flag:ident)*], $legacy:tt,
-        { $( ($pname:literal, $pty:ident, $pfmt:ident $(, $extra:expr)?) ),* $(,)? } ; )*) => {
+    ($( $ident:ident = $code:literal, $name:literal, [$($cat:ident)+], [$($flag:ident)*],
+        $legacy:tt, $params:tt ; )*) => {
         #[allow(missing_docs)]
         impl $crate::table::EventCode {
             $( pub const $ident: $crate::table::EventCode = $crate::table::EventCode($code); )*
@@ -288,26 +292,29 @@ macro_rules! events {
                     name: $name,
                     category: $crate::types::Category(0 $(| $crate::types::Category::$cat.0)+),
                     flags: $crate::types::EventFlags(0 $(| $crate::table::short::$flag.0)*),
-                    params: &[ $( $crate::table::ParamInfo {
-                        name: $pname,
-                        ty: $crate::types::ParamType::$pty,
-                        fmt: $crate::types::PrintFormat::$pfmt,
-                        info: events!(@extra $($extra)?),
-                    } ),* ],
+                    params: events!(@params $params),
                     legacy_nparams: events!(@legacy $legacy),
                 },
             } ),*
         ];
     };
+    (@params { $( ($pname:literal, $pty:ident, $pfmt:ident $(, $extra:expr)?) ),* $(,)? }) => {
+        &[ $( $crate::table::ParamInfo {
+            name: $pname,
+            ty: $crate::types::ParamType::$pty,
+            fmt: $crate::types::PrintFormat::$pfmt,
+            info: events!(@extra $($extra)?),
+        } ),* ]
+    };
+    (@params $shared:ident) => { $shared };
     (@extra) => { $crate::table::ParamExtra::None };
     (@extra $e:expr) => { $e };
-    (@legacy -) => { None };
-    (@legacy $n:literal) => { Some($n) };
+    (@legacy -) => { ::core::option::Option::None };
+    (@legacy $n:literal) => { ::core::option::Option::Some($n) };
 }
 pub(crate) use events;
 
 /// Short flag names used by the table files (spec §3.5 legend).
-#[allow(dead_code)] // until every flag is used by the table
 pub(crate) mod short {
     use crate::types::EventFlags;
     pub const CF: EventFlags = EventFlags::CREATES_FD;
