@@ -1,0 +1,93 @@
+//! What a sink has not delivered yet, in order: on disk when a spool
+//! directory is configured, otherwise in memory up to a bound.
+
+use std::collections::VecDeque;
+use std::io;
+
+use super::spool::{PushError, Spool};
+use crate::output::record::Record;
+
+/// Pending alerts of one sink.
+pub enum Backlog {
+    /// Bounded in-memory queue.
+    Memory {
+        queue: VecDeque<Record>,
+        capacity: usize,
+    },
+    /// The on-disk spool.
+    Disk(Box<Spool>),
+}
+
+/// Why an alert could not be queued.
+#[derive(Debug)]
+pub enum BacklogError {
+    /// The bound was reached.
+    Full,
+    /// The spool could not be written.
+    Io(io::Error),
+}
+
+impl Backlog {
+    /// Number of pending alerts.
+    pub fn len(&self) -> usize {
+        match self {
+            Backlog::Memory { queue, .. } => queue.len(),
+            Backlog::Disk(spool) => spool.len(),
+        }
+    }
+
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether pending alerts survive a restart.
+    pub fn is_durable(&self) -> bool {
+        matches!(self, Backlog::Disk(_))
+    }
+
+    /// Queues `record` at the end; `force` ignores the in-memory bound (used at
+    /// shutdown, when the alerts are in memory anyway).
+    pub fn push(&mut self, record: Record, force: bool) -> Result<(), BacklogError> {
+        match self {
+            Backlog::Memory { queue, capacity } => {
+                if queue.len() >= *capacity && !force {
+                    return Err(BacklogError::Full);
+                }
+                queue.push_back(record);
+                Ok(())
+            }
+            Backlog::Disk(spool) => spool.push(&record).map_err(|e| match e {
+                PushError::Full => BacklogError::Full,
+                PushError::Io(e) => BacklogError::Io(e),
+            }),
+        }
+    }
+
+    /// The oldest pending alert.
+    pub fn peek(&mut self) -> io::Result<Option<Record>> {
+        match self {
+            Backlog::Memory { queue, .. } => Ok(queue.front().cloned()),
+            Backlog::Disk(spool) => Ok(spool.peek()?.cloned()),
+        }
+    }
+
+    /// Drops the oldest pending alert.
+    pub fn pop(&mut self) -> io::Result<()> {
+        match self {
+            Backlog::Memory { queue, .. } => {
+                queue.pop_front();
+                Ok(())
+            }
+            Backlog::Disk(spool) => spool.pop(),
+        }
+    }
+
+    /// Unreadable spool lines found since the last call.
+    pub fn take_corrupt(&mut self) -> u64 {
+        match self {
+            Backlog::Memory { .. } => 0,
+            Backlog::Disk(spool) => spool.take_corrupt(),
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! One delivery thread per sink: takes alerts from the sink's bounded
+//! queue, delivers them, and when the sink fails keeps them in the backlog
+//! (spool or memory) and retries the oldest with exponential backoff until
+//! the sink takes it, so alerts arrive in order.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::time::{Duration, Instant};
+
+use super::backlog::{Backlog, BacklogError};
+use super::stats::SinkStats;
+use crate::output::record::Record;
+use crate::output::sink::{DeliveryError, Sink};
+
+/// What the emitting side sends a worker.
+pub enum Msg {
+    /// Deliver this alert.
+    Alert(Record),
+    /// Deliver what is pending until the deadline, then persist or count the rest.
+    Shutdown(Instant),
+}
+
+/// Exponential backoff between attempts.
+#[derive(Debug, Clone)]
+pub struct Backoff {
+    initial: Duration,
+    max: Duration,
+    current: Duration,
+}
+
+impl Backoff {
+    /// Starts at `initial`, doubling up to `max`.
+    pub fn new(initial: Duration, max: Duration) -> Backoff {
+        Backoff {
+            initial,
+            max,
+            current: initial,
+        }
+    }
+
+    /// The next delay.
+    pub fn next_delay(&mut self) -> Duration {
+        let d = self.current;
+        self.current = (self.current * 2).min(self.max);
+        d
+    }
+
+    /// Back to the initial delay after a success.
+    pub fn reset(&mut self) {
+        self.current = self.initial;
+    }
+}
+
+/// How often an idle worker flushes its sink.
+const IDLE_FLUSH: Duration = Duration::from_secs(1);
+
+/// The delivery loop of one sink.
+pub struct Worker {
+    pub(crate) name: String,
+    pub(crate) sink: Box<dyn Sink>,
+    pub(crate) rx: Receiver<Msg>,
+    pub(crate) backlog: Backlog,
+    pub(crate) stats: SinkStats,
+    pub(crate) backoff: Backoff,
+}
+
+impl Worker {
+    /// Runs until shutdown; returns how many alerts stayed in the durable spool.
+    pub fn run(mut self) -> u64 {
+        self.stats.set_backlog(self.backlog.len());
+        let mut next_try = Instant::now();
+        loop {
+            let msg = if self.backlog.is_empty() {
+                match self.rx.recv_timeout(IDLE_FLUSH) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => {
+                        let _ = self.sink.flush();
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => Msg::Shutdown(Instant::now()),
+                }
+            } else {
+                let wait = next_try.saturating_duration_since(Instant::now());
+                match self.rx.recv_timeout(wait) {
+                    Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if let Some(deadline) = self.drain(&mut next_try) {
+                            return self.shutdown(deadline);
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => Msg::Shutdown(Instant::now()),
+                }
+            };
+            match msg {
+                Msg::Alert(record) => {
+                    self.stats.dequeued();
+                    if self.backlog.is_empty() {
+                        self.first_attempt(record, &mut next_try);
+                    } else {
+                        self.queue(record, false);
+                    }
+                }
+                Msg::Shutdown(deadline) => return self.shutdown(deadline),
+            }
+        }
+    }
+
+    fn first_attempt(&mut self, record: Record, next_try: &mut Instant) {
+        match self.sink.deliver(&record) {
+            Ok(()) => self.stats.delivered.inc(),
+            Err(e) if e.retryable => {
+                self.stats.note_error(&self.name, &e);
+                self.queue(record, false);
+                *next_try = Instant::now() + self.backoff.next_delay();
+            }
+            Err(e) => self.reject(&e),
+        }
+    }
+
+    fn reject(&mut self, e: &DeliveryError) {
+        self.stats.note_error(&self.name, e);
+        self.stats.failed("rejected").inc();
+    }
+
+    /// Appends to the backlog or counts the alert as failed.
+    fn queue(&mut self, record: Record, force: bool) {
+        match self.backlog.push(record, force) {
+            Ok(()) => {
+                if self.backlog.is_durable() {
+                    self.stats.spooled.inc();
+                }
+            }
+            Err(BacklogError::Full) => self.stats.failed("backlog_full").inc(),
+            Err(BacklogError::Io(e)) => {
+                eprintln!("harrier: output {}: spool write failed: {e}", self.name);
+                self.stats.failed("spool_io").inc();
+            }
+        }
+        self.stats.set_backlog(self.backlog.len());
+    }
+
+    /// Delivers from the backlog until it is empty or the sink fails again.
+    /// New alerts keep joining the backlog's end meanwhile. Returns a
+    /// shutdown deadline if one arrived.
+    fn drain(&mut self, next_try: &mut Instant) -> Option<Instant> {
+        loop {
+            let shutdown = self.take_incoming();
+            let record = match self.backlog.peek() {
+                Ok(Some(r)) => r,
+                Ok(None) => {
+                    self.backoff.reset();
+                    return shutdown;
+                }
+                Err(e) => {
+                    eprintln!("harrier: output {}: spool read failed: {e}", self.name);
+                    *next_try = Instant::now() + self.backoff.next_delay();
+                    return shutdown;
+                }
+            };
+            self.count_corrupt();
+            match self.sink.deliver(&record) {
+                Ok(()) => {
+                    self.stats.delivered.inc();
+                    self.backoff.reset();
+                    self.pop();
+                }
+                Err(e) if e.retryable => {
+                    self.stats.retries.inc();
+                    self.stats.note_error(&self.name, &e);
+                    *next_try = Instant::now() + self.backoff.next_delay();
+                    return shutdown;
+                }
+                Err(e) => {
+                    self.reject(&e);
+                    self.pop();
+                }
+            }
+            if shutdown.is_some() {
+                return shutdown;
+            }
+        }
+    }
+
+    fn pop(&mut self) {
+        if let Err(e) = self.backlog.pop() {
+            eprintln!(
+                "harrier: output {}: spool cursor update failed: {e}",
+                self.name
+            );
+        }
+        self.stats.set_backlog(self.backlog.len());
+    }
+
+    fn count_corrupt(&mut self) {
+        let n = self.backlog.take_corrupt();
+        if n > 0 {
+            self.stats.failed("spool_corrupt").add(n);
+        }
+    }
+
+    /// Moves what is waiting in the channel to the backlog, keeping order.
+    fn take_incoming(&mut self) -> Option<Instant> {
+        loop {
+            match self.rx.try_recv() {
+                Ok(Msg::Alert(r)) => {
+                    self.stats.dequeued();
+                    self.queue(r, false);
+                }
+                Ok(Msg::Shutdown(deadline)) => return Some(deadline),
+                Err(TryRecvError::Empty) => return None,
+                Err(TryRecvError::Disconnected) => return Some(Instant::now()),
+            }
+        }
+    }
+
+    /// Delivers everything pending until `deadline`; what is left stays in
+    /// the spool (durable) or is counted as failed (memory).
+    fn shutdown(mut self, deadline: Instant) -> u64 {
+        let mut pending = VecDeque::new();
+        while let Ok(Msg::Alert(r)) = self.rx.try_recv() {
+            self.stats.dequeued();
+            pending.push_back(r);
+        }
+        let mut next_try = Instant::now();
+        loop {
+            if !self.backlog.is_empty() {
+                let _ = self.drain(&mut next_try);
+            }
+            if self.backlog.is_empty() {
+                self.deliver_direct(&mut pending, &mut next_try);
+            }
+            if self.backlog.is_empty() || next_try >= deadline {
+                break;
+            }
+            std::thread::sleep(next_try.saturating_duration_since(Instant::now()));
+        }
+        for r in pending {
+            self.queue(r, true);
+        }
+        let _ = self.sink.finish();
+        let left = self.backlog.len() as u64;
+        if self.backlog.is_durable() {
+            left
+        } else {
+            if left > 0 {
+                self.stats.failed("shutdown").add(left);
+            }
+            0
+        }
+    }
+
+    /// Delivers `pending` in order while the sink takes them; on the first
+    /// retryable failure the rest joins the backlog.
+    fn deliver_direct(&mut self, pending: &mut VecDeque<Record>, next_try: &mut Instant) {
+        while let Some(r) = pending.pop_front() {
+            match self.sink.deliver(&r) {
+                Ok(()) => self.stats.delivered.inc(),
+                Err(e) if e.retryable => {
+                    self.stats.note_error(&self.name, &e);
+                    self.queue(r, true);
+                    for rest in pending.drain(..) {
+                        self.queue(rest, true);
+                    }
+                    *next_try = Instant::now() + self.backoff.next_delay();
+                }
+                Err(e) => self.reject(&e),
+            }
+        }
+    }
+}
