@@ -11,6 +11,14 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// A `.scap` file is damaged; the source names the byte offset and block.
+    #[error("{path}: {source}")]
+    Scap {
+        /// The capture file.
+        path: String,
+        /// Where and how it is damaged.
+        source: crate::scap::Error,
+    },
 }
 
 /// `Result` with [`Error`].

@@ -30,7 +30,7 @@
 //! ```
 //! use libcapture::stream::{self, Pop};
 //!
-//! let (producers, mut consumer) = stream::channel(2, 4096, 0);
+//! let (mut producers, mut consumer) = stream::channel(2, 4096, 0);
 //! let mut event = [0u8; 26];
 //! event[..8].copy_from_slice(&7u64.to_le_bytes());
 //! producers[1].push(3, &event);
@@ -354,7 +354,10 @@ impl Consumer {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "a panicking producer thread should fail the test")]
+#[allow(
+    clippy::unwrap_used,
+    reason = "a panicking producer thread should fail the test"
+)]
 mod tests {
     use super::*;
 

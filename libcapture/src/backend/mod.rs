@@ -1,1 +1,3 @@
 //! Capture backends, one module each.
+
+pub mod savefile;
