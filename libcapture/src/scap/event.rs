@@ -45,6 +45,18 @@ pub(crate) fn is_v1(block_type: u32) -> bool {
     )
 }
 
+/// Whether `block_type` is any kind of event block.
+pub(crate) fn is_event_block(block_type: u32) -> bool {
+    is_v1(block_type)
+        || matches!(
+            block_type,
+            block_type::EVENT_V2
+                | block_type::EVENT_FLAGS_V2
+                | block_type::EVENT_V2_LARGE
+                | block_type::EVENT_FLAGS_V2_LARGE
+        )
+}
+
 /// Splits an event block body into cpu, flags and the event area.
 fn split_body(
     block_type: u32,

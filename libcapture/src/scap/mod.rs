@@ -21,8 +21,10 @@ mod machine_info;
 mod proc_list;
 mod reader;
 mod section_header;
+mod snapshot;
 mod unknown;
 mod user_list;
+mod writer;
 
 pub use error::{Error, ErrorKind};
 pub use event::{EventBlock, FLAG_STATE_ONLY, HEADER_LEN, HEADER_V1_LEN};
@@ -34,5 +36,7 @@ pub use proc_list::{
 };
 pub use reader::{Block, BlockAt, Blocks, ScapFile};
 pub use section_header::{SectionHeader, BYTE_ORDER_MAGIC};
+pub use snapshot::SnapshotBuilder;
 pub use unknown::UnknownBlock;
 pub use user_list::{UserEntries, UserEntry, UserList};
+pub use writer::{Writer, WriterOptions};

@@ -179,6 +179,8 @@ impl<'a> Blocks<'a> {
         if rest.is_empty() {
             return if self.gzip_damaged {
                 Err(self.error_here(None, ErrorKind::Gzip))
+            } else if self.pos == 0 {
+                Err(self.error_here(None, ErrorKind::MissingSectionHeader))
             } else {
                 Ok(None)
             };
