@@ -1,0 +1,14 @@
+//! Kubernetes audit sources for `harrier detect` beyond file replay: the
+//! audit webhook server (kube-apiserver's webhook backend) and a followed
+//! audit log file.
+
+mod http;
+mod queue;
+mod server;
+mod source;
+mod tls;
+
+pub use queue::QueueLimits;
+pub use server::{WebhookConfig, WebhookEvents, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT};
+pub use source::{parse_listen, K8sAuditArgs, LiveSource};
+pub use tls::TlsFiles;
