@@ -12,6 +12,8 @@
 #![deny(unsafe_code)]
 
 pub mod block_type;
+mod convert;
+mod convert_table;
 mod cursor;
 mod error;
 mod event;
@@ -26,6 +28,7 @@ mod unknown;
 mod user_list;
 mod writer;
 
+pub use convert::{NormalizeOptions, NormalizeStats, Normalizer};
 pub use error::{Error, ErrorKind};
 pub use event::{EventBlock, FLAG_STATE_ONLY, HEADER_LEN, HEADER_V1_LEN};
 pub use fd_list::{fd_type, FdEntries, FdEntry, FdEntryInfo, FdList};
