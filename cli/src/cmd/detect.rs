@@ -1,10 +1,236 @@
-//! `harrier detect`.
+//! `harrier detect`: evaluates rules against a capture, an audit log or the
+//! live system and prints Falco-format alerts.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use engine::alert::{local_hostname, Alert, Priority};
+use engine::engine::{Ruleset, Selection};
+use engine::field::FieldSource;
+use engine::k8saudit::{open_replay, K8sAuditSource};
+use engine::rules::{self, Diagnostic, Loaded};
+
+mod syscall;
+
+/// The event sources harrier evaluates rules against.
+pub const KNOWN_SOURCES: &[&str] = &["syscall", "k8s_audit"];
 
 /// Arguments of `harrier detect`.
-#[derive(clap::Args)]
-pub struct Args {}
+#[derive(clap::Args, Debug, Default)]
+pub struct Args {
+    /// Rules file; repeat to load several, in order, as one ruleset.
+    /// Default: every `*.yaml` of the shipped `rules/default`.
+    #[arg(short = 'r', long = "rules")]
+    pub rules: Vec<PathBuf>,
+    /// Replay a `.scap` capture (syscall) or a JSON/JSON-lines audit log (k8s_audit).
+    #[arg(long, required = true)]
+    pub replay: Option<PathBuf>,
+    /// Event source of the replay; guessed from the file when absent.
+    #[arg(long, value_parser = ["syscall", "k8s_audit"])]
+    pub source: Option<String>,
+    /// Print one Falco JSON alert per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Run only rules at least this severe (emergency ... debug).
+    #[arg(long, value_parser = parse_priority)]
+    pub min_priority: Option<Priority>,
+    /// Run only rules with this tag (repeatable: any of them).
+    #[arg(long = "enable-tag")]
+    pub enable_tags: Vec<String>,
+    /// Do not run rules with this tag (repeatable).
+    #[arg(long = "disable-tag")]
+    pub disable_tags: Vec<String>,
+    /// Do not run rules whose name matches this glob (repeatable).
+    #[arg(long = "disable-rule")]
+    pub disable_rules: Vec<String>,
+}
+
+fn parse_priority(s: &str) -> Result<Priority, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+/// The shipped default rules directory.
+pub fn default_rules_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HARRIER_RULES_DIR") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/default"))
+}
+
+/// Every `*.yaml`/`*.yml` file of `dir`, in name order.
+pub fn rules_in_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading rules directory {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Expands directories among `paths` (or the default directory when empty).
+pub fn rules_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    if paths.is_empty() {
+        return rules_in_dir(&default_rules_dir());
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(rules_in_dir(p)?);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Compile diagnostics of the syscall rules of `loaded`.
+pub fn syscall_diagnostics(loaded: &Loaded) -> Vec<Diagnostic> {
+    syscall::diagnostics(loaded)
+}
+
+/// Guesses the source of a replay file: JSON starts with `{` or `[`.
+pub fn guess_source(path: &Path) -> &'static str {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if matches!(ext, "json" | "jsonl" | "ndjson") {
+        return "k8s_audit";
+    }
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    match head[..n].iter().find(|c| !c.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => "k8s_audit",
+        _ => "syscall",
+    }
+}
+
+/// Prints diagnostics to stderr; fails when one is an error.
+fn report(diags: &[Diagnostic]) -> anyhow::Result<()> {
+    let mut errors = 0;
+    for d in diags {
+        if d.is_error() {
+            errors += 1;
+            eprintln!("{d}");
+        }
+    }
+    let warnings = diags.len() - errors;
+    if warnings > 0 {
+        eprintln!("rules loaded with {warnings} warning(s) (see `harrier rules validate`)");
+    }
+    if errors > 0 {
+        bail!("{errors} error(s) in the rules files");
+    }
+    Ok(())
+}
+
+/// Loads the rules of `args` and compiles those of `source`.
+pub fn ruleset<S: FieldSource>(
+    files: &[PathBuf],
+    source: &S,
+    selection: &Selection,
+) -> anyhow::Result<(Loaded, Ruleset<S>)> {
+    let loaded = rules::load_paths(files)?;
+    report(&loaded.diagnostics)?;
+    let (mut set, diags) = Ruleset::compile(&loaded, source);
+    report(&diags)?;
+    set.select(selection, source);
+    Ok((loaded, set))
+}
+
+/// Writes alerts as text or JSON lines and counts them by priority.
+pub struct AlertWriter<W: Write> {
+    out: W,
+    json: bool,
+    counts: [u64; 8],
+}
+
+impl<W: Write> AlertWriter<W> {
+    /// A writer printing JSON (`json`) or Falco text lines.
+    pub fn new(out: W, json: bool) -> AlertWriter<W> {
+        AlertWriter {
+            out,
+            json,
+            counts: [0; 8],
+        }
+    }
+
+    /// Writes one alert.
+    pub fn write(&mut self, alert: &Alert) -> std::io::Result<()> {
+        self.counts[alert.priority as usize] += 1;
+        let line = if self.json {
+            alert.json_line()
+        } else {
+            alert.text()
+        };
+        writeln!(self.out, "{line}")
+    }
+
+    /// Flushes and prints Falco's end-of-run summary to stderr.
+    pub fn finish(mut self, events: u64) -> std::io::Result<()> {
+        self.out.flush()?;
+        let total: u64 = self.counts.iter().sum();
+        eprintln!("Events detected: {total} (of {events} events)");
+        for p in Priority::ALL {
+            let n = self.counts[p as usize];
+            if n > 0 {
+                eprintln!("   {}: {n}", p.name());
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Runs `harrier detect`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`harrier detect` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let disables = !args.disable_tags.is_empty() || !args.disable_rules.is_empty();
+    if !args.enable_tags.is_empty() && disables {
+        bail!("--enable-tag cannot be combined with --disable-tag or --disable-rule (Falco's -t with -T/-D)");
+    }
+    let selection = Selection {
+        min_priority: args.min_priority,
+        enable_tags: args.enable_tags.clone(),
+        disable_tags: args.disable_tags.clone(),
+        disable_rules: args.disable_rules.clone(),
+    };
+    let files = rules_files(&args.rules)?;
+    let Some(replay) = args.replay.as_deref() else {
+        bail!("--replay TRACE is required");
+    };
+    let source = args
+        .source
+        .as_deref()
+        .unwrap_or_else(|| guess_source(replay));
+    let stdout = std::io::stdout();
+    let out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
+    match source {
+        "k8s_audit" => replay_audit(&files, replay, &selection, out),
+        _ => syscall::replay(&files, replay, &selection, out),
+    }
+}
+
+fn replay_audit<W: Write>(
+    files: &[PathBuf],
+    path: &Path,
+    selection: &Selection,
+    mut out: AlertWriter<W>,
+) -> anyhow::Result<u8> {
+    let source = K8sAuditSource;
+    let (_, set) = ruleset(files, &source, selection)?;
+    let hostname = local_hostname();
+    let mut events = 0;
+    for item in open_replay(path)? {
+        match item {
+            Ok(evt) => {
+                events += 1;
+                if let Some(alert) = set.process(&source, &&evt, &hostname) {
+                    out.write(&alert)?;
+                }
+            }
+            Err(diag) => eprintln!("skipped: {diag}"),
+        }
+    }
+    out.finish(events)?;
+    Ok(0)
 }

@@ -230,7 +230,7 @@ impl Parser<'_> {
                 self.advance(i + 1);
                 return true;
             }
-            prev = if i == 0 { b'\\' } else { c };
+            prev = c;
         }
         false
     }
@@ -626,6 +626,13 @@ mod tests {
     fn quoted_strings_unescape() {
         let e = parse(r#"proc.cmdline contains "a \"b\" c""#).unwrap();
         assert_eq!(check(&e).operand, Operand::Value("a \"b\" c".into()));
+        let e = parse("proc.args = '' and proc.args intersects (\"\", '-l')").unwrap();
+        let Expr::And(and) = &e else { panic!() };
+        assert_eq!(check(&and[0]).operand, Operand::Value(String::new()));
+        assert_eq!(
+            check(&and[1]).operand,
+            Operand::List(vec![String::new(), "-l".into()])
+        );
     }
 
     #[test]

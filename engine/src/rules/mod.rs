@@ -9,7 +9,7 @@
 mod collect;
 mod diag;
 mod resolve;
-mod yaml;
+pub mod yaml;
 
 use std::path::Path;
 
@@ -64,4 +64,21 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Loaded> {
         files.push((path.display().to_string(), content));
     }
     Ok(load(files.iter().map(|(n, c)| (n.as_str(), c.as_str()))))
+}
+
+/// `LOAD_UNKNOWN_SOURCE` warnings for rules whose source is not in `known`
+/// (such rules are skipped, as Falco does).
+pub fn unknown_sources(loaded: &Loaded, known: &[&str]) -> Vec<Diagnostic> {
+    loaded
+        .rules
+        .iter()
+        .filter(|r| !known.contains(&r.info.source.as_str()))
+        .map(|r| Diagnostic {
+            file: r.info.file.clone(),
+            line: r.info.line,
+            code: Code::UnknownSource,
+            message: format!("Unknown source {}, skipping", r.info.source),
+            item: Item::new("rule", r.info.name.clone()),
+        })
+        .collect()
 }

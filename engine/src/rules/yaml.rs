@@ -82,7 +82,41 @@ pub struct SyntaxError {
 }
 
 /// Parses every document of `text`.
+///
+/// yaml-cpp (Falco) and libyaml accept a flow collection's closing bracket
+/// on a line indented less than its content (upstream `falco_rules.yaml`
+/// has `items: [` ... `  ]` under a list item); yaml-rust2 rejects it.
+/// Such lines are re-indented (flow context ignores indentation, and line
+/// numbers stay the same) and the text is parsed again.
 pub fn load(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    match load_strict(text) {
+        Err(e) if e.message.contains("indentation") => {
+            let fixed = reindent_closing_brackets(text);
+            load_strict(&fixed).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
+fn reindent_closing_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1024);
+    let mut indent = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.starts_with(']') || trimmed.starts_with('}') {
+            out.extend(std::iter::repeat_n(' ', indent));
+            out.push_str(trimmed);
+            continue;
+        }
+        if !trimmed.trim().is_empty() {
+            indent = line.len() - trimmed.len();
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn load_strict(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     parser.load(&mut builder, true).map_err(|e| SyntaxError {
