@@ -182,6 +182,24 @@ impl<W: Write> AlertWriter<W> {
     }
 }
 
+/// Receives each alert; an error stops the replay.
+pub type OnAlert<'a> = dyn FnMut(Alert) -> std::io::Result<()> + 'a;
+
+/// Replays `path` (of `source`) through the rules in `files` and hands each
+/// alert to `on_alert`; returns the number of events read.
+pub fn replay(
+    files: &[PathBuf],
+    path: &Path,
+    source: &str,
+    selection: &Selection,
+    on_alert: &mut OnAlert<'_>,
+) -> anyhow::Result<u64> {
+    match source {
+        "k8s_audit" => replay_audit(files, path, selection, on_alert),
+        _ => syscall::replay(files, path, selection, on_alert),
+    }
+}
+
 /// Runs `harrier detect`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let disables = !args.disable_tags.is_empty() || !args.disable_rules.is_empty();
@@ -195,27 +213,25 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         disable_rules: args.disable_rules.clone(),
     };
     let files = rules_files(&args.rules)?;
-    let Some(replay) = args.replay.as_deref() else {
+    let Some(path) = args.replay.as_deref() else {
         bail!("--replay TRACE is required");
     };
-    let source = args
-        .source
-        .as_deref()
-        .unwrap_or_else(|| guess_source(replay));
+    let source = args.source.as_deref().unwrap_or_else(|| guess_source(path));
     let stdout = std::io::stdout();
-    let out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
-    match source {
-        "k8s_audit" => replay_audit(&files, replay, &selection, out),
-        _ => syscall::replay(&files, replay, &selection, out),
-    }
+    let mut out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
+    let events = replay(&files, path, source, &selection, &mut |alert| {
+        out.write(&alert)
+    })?;
+    out.finish(events)?;
+    Ok(0)
 }
 
-fn replay_audit<W: Write>(
+fn replay_audit(
     files: &[PathBuf],
     path: &Path,
     selection: &Selection,
-    mut out: AlertWriter<W>,
-) -> anyhow::Result<u8> {
+    on_alert: &mut OnAlert<'_>,
+) -> anyhow::Result<u64> {
     let source = K8sAuditSource;
     let (_, set) = ruleset(files, &source, selection)?;
     let hostname = local_hostname();
@@ -225,12 +241,11 @@ fn replay_audit<W: Write>(
             Ok(evt) => {
                 events += 1;
                 if let Some(alert) = set.process(&source, &&evt, &hostname) {
-                    out.write(&alert)?;
+                    on_alert(alert)?;
                 }
             }
             Err(diag) => eprintln!("skipped: {diag}"),
         }
     }
-    out.finish(events)?;
-    Ok(0)
+    Ok(events)
 }

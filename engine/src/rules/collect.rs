@@ -645,6 +645,9 @@ impl Collection {
             };
             prev.items.extend(items);
             prev.visibility = id;
+            // Diagnostics about the list now concern the latest change.
+            prev.file = file.into();
+            prev.line = node.line;
             return Ok(());
         }
         let info = ListInfo {
@@ -694,6 +697,8 @@ impl Collection {
             prev.cond.push(' ');
             prev.cond.push_str(&cond);
             prev.visibility = id;
+            prev.file = file.into();
+            prev.line = node.line;
             return Ok(());
         }
         let info = MacroInfo {
@@ -947,6 +952,8 @@ impl Collection {
                 }
             }
         };
+        prev.file = file.into();
+        prev.line = node.line;
         join(&mut prev.cond, cond);
         join(&mut prev.output, output);
         join(&mut prev.desc, desc);
