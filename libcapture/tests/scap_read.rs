@@ -189,3 +189,21 @@ fn old_process_lists_get_libscap_defaults() {
         .iter()
         .any(|t| !t.args.is_empty() || !t.env.is_empty()));
 }
+
+#[test]
+fn fuzz_seeds_read_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/scap_reader");
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = ScapFile::open(&path).unwrap();
+        let mut events = 0;
+        for block in file.blocks() {
+            let block = block.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            events += usize::from(matches!(block, Block::Event(_)));
+        }
+        assert!(events > 0, "{}", path.display());
+        seeds += 1;
+    }
+    assert!(seeds >= 7);
+}
