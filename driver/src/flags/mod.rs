@@ -41,3 +41,53 @@ pub fn render(table: FlagTable, value: u32, enumerated: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_sets_render_like_sysdig() {
+        assert_eq!(render(FILE_FLAGS, 1 | 4096, false), "O_RDONLY|O_CLOEXEC");
+        assert_eq!(render(FILE_FLAGS, 3, false), "O_RDWR");
+        assert_eq!(render(FILE_FLAGS, 3 | 64, false), "O_NONBLOCK|O_RDWR");
+        assert_eq!(render(FILE_FLAGS, 0, false), "O_NONE");
+        assert_eq!(
+            render(FILE_FLAGS, 2 | 4 | 256, false),
+            "O_TRUNC|O_CREAT|O_WRONLY"
+        );
+        assert_eq!(
+            render(CLONE_FLAGS, (1 << 13) | (1 << 15), false),
+            "CLONE_THREAD|CLONE_VM"
+        );
+        assert_eq!(render(POLL_FLAGS, 0, false), "");
+    }
+
+    #[test]
+    fn enumerations_render_one_name() {
+        assert_eq!(render(SOCKET_FAMILIES, 2, true), "AF_INET");
+        assert_eq!(render(SOCKET_FAMILIES, 10, true), "AF_INET6");
+        // AF_UNIX and AF_LOCAL share 1; the table lists AF_LOCAL first.
+        assert_eq!(render(SOCKET_FAMILIES, 1, true), "AF_LOCAL");
+        assert_eq!(render(PTRACE_REQUESTS, 11, true), "PTRACE_ATTACH");
+        assert_eq!(render(SOCKET_FAMILIES, 200, true), "");
+    }
+
+    #[test]
+    fn tables_have_no_duplicate_names() {
+        for table in [
+            FILE_FLAGS,
+            CLONE_FLAGS,
+            MOUNT_FLAGS,
+            MMAP_FLAGS,
+            PROT_FLAGS,
+            CHMOD_MODE,
+            BPF_COMMANDS,
+        ] {
+            let mut names: Vec<_> = table.iter().map(|(n, _)| *n).collect();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), table.len());
+        }
+    }
+}
