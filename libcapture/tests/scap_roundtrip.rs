@@ -190,3 +190,110 @@ fn sysdig_reads_our_rewrite_with_the_same_events() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A WRITE_X event carrying `data` (hand-encoded, u16 lengths).
+fn write_x(ts: u64, tid: u64, data: &[u8]) -> Vec<u8> {
+    let params: [&[u8]; 4] = [
+        &(data.len() as i64).to_le_bytes(),
+        data,
+        &1i64.to_le_bytes(),
+        &(data.len() as u32).to_le_bytes(),
+    ];
+    let body: usize = params.iter().map(|p| p.len()).sum();
+    let len = 26 + 2 * params.len() + body;
+    let mut out = Vec::new();
+    out.extend_from_slice(&ts.to_le_bytes());
+    out.extend_from_slice(&tid.to_le_bytes());
+    out.extend_from_slice(&(len as u32).to_le_bytes());
+    out.extend_from_slice(&9u16.to_le_bytes());
+    out.extend_from_slice(&(params.len() as u32).to_le_bytes());
+    for p in params {
+        out.extend_from_slice(&(p.len() as u16).to_le_bytes());
+    }
+    for p in params {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+#[test]
+fn flags_and_large_events_choose_their_block_types() {
+    use libcapture::scap::{block_type, FLAG_STATE_ONLY};
+    let small = write_x(1, 7, b"hi");
+    let big = write_x(2, 7, &vec![b'x'; 65_500]);
+    let mut writer = Writer::new(Vec::new()).unwrap();
+    writer.write_event_bytes(3, 0, &small).unwrap();
+    writer
+        .write_event_bytes(0, FLAG_STATE_ONLY, &small)
+        .unwrap();
+    writer.write_event_bytes(1, 0, &big).unwrap();
+    writer.write_event_bytes(1, FLAG_STATE_ONLY, &big).unwrap();
+    assert!(writer.write_event_bytes(0, 0, &small[..30]).is_err());
+    let file = ScapFile::from_bytes(writer.finish().unwrap());
+    let mut seen = Vec::new();
+    let mut blocks = file.blocks();
+    while let Some(b) = blocks.next_with_offset() {
+        let b = b.unwrap();
+        if let Block::Event(ev) = b.block {
+            seen.push((b.block_type, ev.cpu, ev.flags, ev.event.len()));
+        }
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (block_type::EVENT_V2, 3, None, small.len()),
+            (
+                block_type::EVENT_FLAGS_V2,
+                0,
+                Some(FLAG_STATE_ONLY),
+                small.len()
+            ),
+            (block_type::EVENT_V2_LARGE, 1, None, big.len()),
+            (
+                block_type::EVENT_FLAGS_V2_LARGE,
+                1,
+                Some(FLAG_STATE_ONLY),
+                big.len()
+            ),
+        ]
+    );
+    // Every block length is a multiple of 4.
+    assert_eq!(file.data().len() % 4, 0);
+}
+
+#[test]
+fn sysdig_hides_state_only_events_and_reads_large_blocks() {
+    if !sysdig_available() {
+        return;
+    }
+    let Some(bytes) = scap_common::read("sample.scap") else {
+        return;
+    };
+    let original = sections(&ScapFile::from_bytes(bytes));
+    let mut writer = Writer::new(Vec::new()).unwrap();
+    writer.write_snapshot(&original[0].snapshot).unwrap();
+    let tid = original[0].snapshot.threads[0].tid;
+    writer
+        .write_event_bytes(0, 0, &write_x(10, tid, b"shown"))
+        .unwrap();
+    writer
+        .write_event_bytes(
+            0,
+            libcapture::scap::FLAG_STATE_ONLY,
+            &write_x(11, tid, b"hidden"),
+        )
+        .unwrap();
+    writer
+        .write_event_bytes(0, 0, &write_x(12, tid, &vec![b'y'; 65_500]))
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("harrier-flags-{}.scap", std::process::id()));
+    std::fs::write(&path, writer.finish().unwrap()).unwrap();
+    let out = sysdig_print(&path);
+    std::fs::remove_file(&path).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].contains("data=shown"), "{out}");
+    assert!(lines[1].contains("res=65500"), "{out}");
+    // The hidden event still consumed an event number, as in sysdig.
+    assert!(lines[1].starts_with("3 "), "{out}");
+}

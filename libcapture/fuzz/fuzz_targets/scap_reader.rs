@@ -40,9 +40,13 @@ fuzz_target!(|data: &[u8]| {
     }
     // What was read can be written, and reads back as the same events.
     let mut writer = Writer::new(Vec::new()).expect("in-memory writer");
-    writer.write_snapshot(&snapshot.finish()).expect("snapshot writes");
+    writer
+        .write_snapshot(&snapshot.finish())
+        .expect("snapshot writes");
     for (cpu, flags, bytes) in &events {
-        writer.write_event_bytes(*cpu, *flags, bytes).expect("valid event writes");
+        writer
+            .write_event_bytes(*cpu, *flags, bytes)
+            .expect("valid event writes");
     }
     let rewritten = ScapFile::from_bytes(writer.finish().expect("finish"));
     let mut again = Vec::new();

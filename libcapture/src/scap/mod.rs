@@ -9,6 +9,43 @@
 //! and hands out typed zero-copy views ([`Block`]). Damage ends the walk with
 //! an [`Error`] that names the byte offset and block type, after every block
 //! before it was delivered.
+//!
+//! ```text
+//!  bytes ─▶ ScapFile::from_bytes / open      gzip detected and decompressed
+//!              │ .blocks()
+//!              ▼
+//!  Block::SectionHeader ─ MachineInfo ─ InterfaceList ─ UserList ─ ProcList ─ FdList …
+//!              │                 └─▶ SnapshotBuilder::absorb ─▶ meta::Snapshot
+//!              ▼
+//!  Block::Event(EventBlock { cpu, flags, event: driver::EventRef })   V1 already upgraded
+//!              │ Normalizer::normalize          old codes / short exits → current table
+//!              ▼
+//!  Writer::write_event  ─▶ .scap readable by sysdig 0.29.3 and current libs
+//! ```
+//!
+//! Reading a real capture (skipped when the shared captures are absent):
+//!
+//! ```
+//! use libcapture::scap::{Block, Normalizer, ScapFile};
+//!
+//! let shared = std::env::var("HARRIER_SHARED").unwrap_or_else(|_| "../../shared".into());
+//! let path = format!("{shared}/falco-regression/trace_files/cat_write.scap");
+//! # if !std::path::Path::new(&path).exists() { return Ok(()); }
+//! let file = ScapFile::open(&path)?;
+//! println!("host {}", file.snapshot()?.machine.map(|m| m.hostname).unwrap_or_default());
+//!
+//! let mut normalizer = Normalizer::new();
+//! let mut execs = 0;
+//! for block in file.blocks() {
+//!     if let Block::Event(ev) = block? {
+//!         let Some(bytes) = normalizer.normalize(ev.event) else { continue };
+//!         let event = driver::EventRef::parse(&bytes)?;
+//!         execs += usize::from(event.info().is_some_and(|i| i.ident == "EXECVE_19_X"));
+//!     }
+//! }
+//! assert_eq!(execs, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(unsafe_code)]
 
 pub mod block_type;
