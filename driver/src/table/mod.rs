@@ -109,6 +109,18 @@ impl EventInfo {
         self.flags.contains(EventFlags::OLD_VERSION)
     }
 
+    /// True for events produced by system calls (`EC_SYSCALL`).
+    pub const fn is_syscall(&self) -> bool {
+        self.category.contains(Category::SYSCALL)
+    }
+
+    /// The parameters sysdig 0.29.3 knows for this code: the first
+    /// `legacy_nparams` of [`EventInfo::params`], or none for newer codes.
+    pub fn legacy_params(&self) -> &'static [ParamInfo] {
+        let n = self.legacy_nparams.map_or(0, usize::from);
+        &self.params[..n.min(self.params.len())]
+    }
+
     /// Index of the first parameter with this name.
     pub fn param_index(&self, name: &str) -> Option<usize> {
         self.params.iter().position(|p| p.name == name)
@@ -175,6 +187,17 @@ impl EventCode {
     /// The other half of the enter/exit pair.
     pub const fn pair(self) -> EventCode {
         EventCode(self.0 ^ 1)
+    }
+}
+
+impl std::fmt::Display for EventCode {
+    /// The upstream identifier (e.g. `OPENAT_2_X`), or the number for codes
+    /// beyond the table.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.info() {
+            Some(info) => f.write_str(info.ident),
+            None => write!(f, "{}", self.0),
+        }
     }
 }
 

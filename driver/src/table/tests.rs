@@ -282,3 +282,18 @@ fn direction_helpers() {
     assert!(EventCode::OPENAT_2_X.is_exit());
     assert_eq!(Direction::Exit.symbol(), '<');
 }
+
+#[test]
+fn legacy_params_and_display() {
+    let execve = event_info(EventCode::EXECVE_19_X.0).unwrap();
+    assert_eq!(execve.legacy_params().len(), 20);
+    assert_eq!(execve.legacy_params()[0].name, "res");
+    assert!(execve.is_syscall());
+    assert!(event_info(EventCode::CLOSE_RANGE_X.0)
+        .unwrap()
+        .legacy_params()
+        .is_empty());
+    assert!(!event_info(EventCode::PROCEXIT_1_E.0).unwrap().is_syscall());
+    assert_eq!(EventCode::OPENAT_2_X.to_string(), "OPENAT_2_X");
+    assert_eq!(EventCode(9999).to_string(), "9999");
+}
