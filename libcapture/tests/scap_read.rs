@@ -207,3 +207,25 @@ fn fuzz_seeds_read_cleanly() {
     }
     assert!(seeds >= 7);
 }
+
+#[test]
+fn summary_counts_blocks_events_and_time_range() {
+    let Some(bytes) = scap_common::read("open-multiple-files.scap") else {
+        return;
+    };
+    let s = ScapFile::from_bytes(bytes).summary();
+    assert!(s.error.is_none());
+    assert_eq!((s.sections, s.events, s.v1_events), (1, 1272, 1272));
+    assert_eq!(s.threads, 128);
+    assert_eq!(s.blocks[&block_type::FD_LIST], 128);
+    assert_eq!(s.event_codes[&234], 1183);
+    // Three container events at ts 0 do not drag the range down (spec §6.5).
+    let (lo, hi) = s.time_range.unwrap();
+    assert!(lo > 1_000_000_000_000_000_000 && hi > lo);
+    let truncated = ScapFile::from_bytes(
+        ScapFile::from_bytes(scap_common::read("sample.scap").unwrap()).data()[..50_000].to_vec(),
+    )
+    .summary();
+    assert!(truncated.error.is_some());
+    assert!(truncated.events < 572);
+}

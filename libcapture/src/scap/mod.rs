@@ -61,6 +61,7 @@ mod proc_list;
 mod reader;
 mod section_header;
 mod snapshot;
+mod summary;
 mod unknown;
 mod user_list;
 mod writer;
@@ -77,6 +78,7 @@ pub use proc_list::{
 pub use reader::{Block, BlockAt, Blocks, ScapFile};
 pub use section_header::{SectionHeader, BYTE_ORDER_MAGIC};
 pub use snapshot::SnapshotBuilder;
+pub use summary::Summary;
 pub use unknown::UnknownBlock;
 pub use user_list::{UserEntries, UserEntry, UserList};
 pub use writer::{Writer, WriterOptions};

@@ -49,7 +49,9 @@ impl ScapFile {
     /// Takes the file's bytes; gzip (magic `1f 8b`) is decompressed.
     pub fn from_bytes(bytes: Vec<u8>) -> ScapFile {
         let (data, compressed, gzip_damaged) = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut data = Vec::with_capacity(bytes.len().saturating_mul(8));
+            // Captures compress about 8:1; the guess is capped so that a
+            // large file does not reserve its worst case up front.
+            let mut data = Vec::with_capacity(bytes.len().saturating_mul(8).min(1 << 28));
             // Concatenated gzip members decode as one stream, as zlib's gzread does.
             let result = flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut data);
             (data, true, result.is_err())
@@ -227,7 +229,8 @@ impl<'a> Blocks<'a> {
                 Some(bytes) => bytes,
                 None => {
                     event::upgrade_v1_block(block_type, body.clone())?;
-                    return Err(self.error_here(Some(block_type), ErrorKind::Gzip));
+                    return Err(self
+                        .error_here(Some(block_type), ErrorKind::FieldOverrun { field: "event" }));
                 }
             };
             self.next_upgraded += 1;
