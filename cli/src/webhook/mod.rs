@@ -12,3 +12,7 @@ pub use queue::QueueLimits;
 pub use server::{WebhookConfig, WebhookEvents, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT};
 pub use source::{parse_listen, K8sAuditArgs, LiveSource};
 pub use tls::TlsFiles;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+mod server_tests;

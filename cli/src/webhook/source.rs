@@ -134,7 +134,10 @@ impl K8sAuditArgs {
 
 /// `host:port`, `:port`, `host`, or `[v6]:port`; the port defaults to 9765.
 pub fn parse_listen(listen: &str) -> anyhow::Result<SocketAddr> {
-    let with_port = if listen.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_ipv6()) {
+    let with_port = if listen
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_ipv6())
+    {
         format!("[{listen}]:{DEFAULT_PORT}")
     } else if listen.starts_with(':') {
         format!("0.0.0.0{listen}")

@@ -220,3 +220,111 @@ impl Iterator for FollowReader {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use std::io::Write;
+    use std::sync::mpsc;
+
+    use super::*;
+
+    fn event(id: u32) -> String {
+        format!(
+            "{{\"kind\":\"Event\",\"auditID\":\"{id}\",\"stageTimestamp\":\"2020-01-01T00:00:00Z\"}}\n"
+        )
+    }
+
+    fn append(path: &Path, text: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// Runs a reader on a thread, sending audit IDs (or diagnostics) back.
+    fn spawn(path: &Path, start_at: StartAt) -> (mpsc::Receiver<String>, Arc<AtomicBool>) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let options = FollowOptions {
+            start_at,
+            poll_interval: Duration::from_millis(10),
+            stop: stop.clone(),
+        };
+        let reader = FollowReader::new(path, options);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for item in reader {
+                let msg = match item {
+                    Ok(ev) => ev.str_at(&["auditID"]).unwrap_or("?").to_owned(),
+                    Err(d) => format!("diag: {}", d.reason),
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        });
+        (rx, stop)
+    }
+
+    fn recv(rx: &mpsc::Receiver<String>) -> String {
+        rx.recv_timeout(Duration::from_secs(5)).unwrap()
+    }
+
+    #[test]
+    fn follows_appends_rename_rotation_and_copytruncate() {
+        let dir = std::env::temp_dir().join(format!("harrier-follow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("audit.log");
+        append(&log, &event(0));
+        let (rx, stop) = spawn(&log, StartAt::End);
+        std::thread::sleep(Duration::from_millis(50));
+        // Event 0 was there before: skipped. A partial line waits for its end.
+        append(&log, &event(1));
+        let two = event(2);
+        append(&log, &two[..10]);
+        assert_eq!(recv(&rx), "1");
+        std::thread::sleep(Duration::from_millis(30));
+        append(&log, &two[10..]);
+        assert_eq!(recv(&rx), "2");
+        append(&log, "{broken\n");
+        assert!(recv(&rx).starts_with("diag: malformed JSON"));
+        // Rotation by rename: the rest of the old file, then the new one.
+        std::fs::rename(&log, dir.join("audit.log.1")).unwrap();
+        append(&dir.join("audit.log.1"), &event(3));
+        std::thread::sleep(Duration::from_millis(30));
+        append(&log, &event(4));
+        assert_eq!(recv(&rx), "3");
+        assert_eq!(recv(&rx), "4");
+        // copytruncate: the file is emptied in place and written again.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&log)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        append(&log, &event(5));
+        assert_eq!(recv(&rx), "5");
+        stop.store(true, Ordering::Relaxed);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn from_the_beginning_and_waiting_for_the_file() {
+        let dir = std::env::temp_dir().join(format!("harrier-follow-b-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("later.log");
+        let (rx, stop) = spawn(&log, StartAt::End);
+        std::thread::sleep(Duration::from_millis(30));
+        // A file created after start is read from its beginning.
+        append(&log, &event(7));
+        assert_eq!(recv(&rx), "7");
+        stop.store(true, Ordering::Relaxed);
+        let (rx, stop) = spawn(&log, StartAt::Beginning);
+        assert_eq!(recv(&rx), "7");
+        stop.store(true, Ordering::Relaxed);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
