@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use engine::alert::{Alert, Priority};
 
-pub use config::{OutputConfig, SinkConfig, SinkKind};
+pub use config::{OutputConfig, SinkConfig};
 pub use metrics::{MetricsServer, Registry};
 pub use record::Record;
 

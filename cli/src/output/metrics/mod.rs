@@ -1,8 +1,8 @@
 //! Prometheus metrics: the registry the detect loop and the outputs update,
 //! and the `/metrics` + `/healthz` endpoint.
 
-mod registry;
-mod server;
+pub mod registry;
+pub mod server;
 
-pub use registry::{Counter, Gauge, Histogram, Registry, EVAL_BUCKETS};
-pub use server::{MetricsServer, MAX_CONNECTIONS, MAX_REQUEST_BYTES, REQUEST_DEADLINE};
+pub use registry::{Counter, Gauge, Registry};
+pub use server::MetricsServer;

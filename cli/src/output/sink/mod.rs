@@ -15,7 +15,6 @@ use super::record::Record;
 
 pub use alertmanager::AlertmanagerSink;
 pub use file::FileSink;
-pub use http::HttpClient;
 pub use loki::LokiSink;
 pub use stdout::StdoutSink;
 pub use syslog::SyslogSink;
