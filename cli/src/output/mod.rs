@@ -15,6 +15,7 @@
 //! delivered is counted in `harrier_output_failures_total{sink,reason}` and
 //! in the [`DeliveryReport`] that [`Outputs::shutdown`] returns.
 
+pub mod args;
 pub mod config;
 pub mod delivery;
 pub mod metrics;

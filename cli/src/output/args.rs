@@ -1,0 +1,65 @@
+//! The command-line flags that configure outputs, for subcommands to
+//! `#[command(flatten)]`.
+
+use std::path::PathBuf;
+
+use super::config::{ConfigError, OutputConfig};
+use super::{OutputError, Outputs};
+
+/// `--output`, `--config`, `--metrics-listen`, `--spool-dir`.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct OutputArgs {
+    /// Send alerts to a sink (repeatable): stdout, stdout-json, file=PATH,
+    /// syslog=udp://HOST:PORT|tcp://HOST:PORT|unix:///dev/log, webhook=URL,
+    /// loki=URL, alertmanager=URL.
+    #[arg(long = "output", value_name = "KIND[=TARGET]")]
+    pub outputs: Vec<String>,
+    /// Configuration file (harrier.yaml): `outputs`, `delivery`, `noise`,
+    /// `metrics` sections; `--output` flags add to its sinks.
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Serve Prometheus `/metrics` and `/healthz` on ADDR (e.g. 127.0.0.1:8765).
+    #[arg(long = "metrics-listen", value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+    /// Directory where remote sinks keep undelivered alerts across restarts.
+    #[arg(long = "spool-dir", value_name = "DIR")]
+    pub spool_dir: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Whether any flag asks for the output layer.
+    pub fn is_set(&self) -> bool {
+        !self.outputs.is_empty() || self.config.is_some() || self.metrics_listen.is_some()
+    }
+
+    /// The configuration the flags describe: the file (if any), then the
+    /// `--output` sinks, then the overrides.
+    pub fn to_config(&self) -> Result<OutputConfig, ConfigError> {
+        let mut config = match &self.config {
+            Some(path) => OutputConfig::from_yaml_file(path)?,
+            None => OutputConfig::default(),
+        };
+        config.add_flags(&self.outputs)?;
+        if let Some(addr) = &self.metrics_listen {
+            config.metrics.listen = Some(addr.clone());
+        }
+        if let Some(dir) = &self.spool_dir {
+            config.delivery.spool_dir = Some(dir.clone());
+        }
+        Ok(config)
+    }
+
+    /// Starts the outputs the flags describe, or `None` when no flag asks
+    /// for them (the caller then prints alerts its own way).
+    pub fn start(&self) -> Result<Option<Outputs>, OutputError> {
+        if !self.is_set() {
+            return Ok(None);
+        }
+        let config = self.to_config().map_err(|e| OutputError(e.to_string()))?;
+        let outputs = Outputs::from_config(&config)?;
+        for (sink, n) in outputs.reloaded() {
+            eprintln!("harrier: output {sink}: {n} undelivered alert(s) from an earlier run, delivering first");
+        }
+        Ok(Some(outputs))
+    }
+}
