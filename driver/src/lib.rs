@@ -60,8 +60,8 @@ pub use event::EventRef;
 pub use header::EventHeader;
 pub use param::ParamValue;
 pub use table::{
-    all_events, code_by_ident, event_info, Direction, DynParam, EventCode, EventInfo, ParamExtra,
-    ParamInfo, EVENT_COUNT, LEGACY_EVENT_COUNT,
+    all_events, code_by_ident, codes_by_name, event_info, Direction, DynParam, EventCode,
+    EventInfo, ParamExtra, ParamInfo, EVENT_COUNT, LEGACY_EVENT_COUNT,
 };
 pub use types::{Category, EventFlags, ParamType, PrintFormat};
 pub use version::{pack_version, parse_semver, API_VERSION, SCHEMA_VERSION};

@@ -223,6 +223,14 @@ pub fn all_events() -> &'static [EventInfo; EVENT_COUNT] {
     &TABLE
 }
 
+/// Every code whose event is named `name` (e.g. `"open"`: both directions
+/// and all versions), in code order. Placeholders (`"NA"`) are never returned.
+pub fn codes_by_name(name: &str) -> impl Iterator<Item = EventCode> + '_ {
+    (0..EVENT_COUNT as u16)
+        .map(EventCode)
+        .filter(move |c| TABLE[usize::from(c.0)].name == name && name != "NA")
+}
+
 /// The table entry whose [`EventInfo::ident`] is `ident` (e.g. `"OPENAT_2_X"`).
 pub fn code_by_ident(ident: &str) -> Option<EventCode> {
     TABLE
@@ -303,9 +311,11 @@ static TABLE: [EventInfo; EVENT_COUNT] = build();
 macro_rules! events {
     ($( $ident:ident = $code:literal, $name:literal, [$($cat:ident)+], [$($flag:ident)*],
         $legacy:tt, $params:tt ; )*) => {
-        #[allow(missing_docs)]
         impl $crate::table::EventCode {
-            $( pub const $ident: $crate::table::EventCode = $crate::table::EventCode($code); )*
+            $(
+                #[doc = concat!("Code ", stringify!($code), ": `", $name, "`.")]
+                pub const $ident: $crate::table::EventCode = $crate::table::EventCode($code);
+            )*
         }
         pub(crate) const ENTRIES: &[$crate::table::Entry] = &[
             $( $crate::table::Entry {

@@ -297,3 +297,16 @@ fn legacy_params_and_display() {
     assert_eq!(EventCode::OPENAT_2_X.to_string(), "OPENAT_2_X");
     assert_eq!(EventCode(9999).to_string(), "9999");
 }
+
+#[test]
+fn codes_by_name_finds_every_version() {
+    let open: Vec<u16> = codes_by_name("open").map(|c| c.0).collect();
+    assert_eq!(open, [2, 3]);
+    let execve: Vec<u16> = codes_by_name("execve").map(|c| c.0).collect();
+    assert_eq!(
+        execve,
+        [12, 13, 154, 155, 172, 173, 214, 215, 230, 231, 282, 283, 288, 289, 292, 293]
+    );
+    assert_eq!(codes_by_name("NA").count(), 0);
+    assert_eq!(codes_by_name("nope").count(), 0);
+}
