@@ -63,3 +63,44 @@ impl OutputArgs {
         Ok(Some(outputs))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::output::config::SinkKind;
+
+    #[test]
+    fn the_shipped_example_config_parses_and_flags_add_to_it() {
+        let args = OutputArgs {
+            outputs: vec!["stdout-json".into()],
+            config: Some(PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../harrier.yaml"
+            ))),
+            metrics_listen: Some("127.0.0.1:0".into()),
+            spool_dir: None,
+        };
+        assert!(args.is_set());
+        let config = args.to_config().unwrap();
+        let kinds: Vec<_> = config.outputs.iter().map(|s| s.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "stdout",
+                "file",
+                "syslog",
+                "webhook",
+                "loki",
+                "alertmanager",
+                "stdout"
+            ]
+        );
+        assert!(
+            matches!(&config.outputs[4].kind, SinkKind::Loki(l) if l.tenant.as_deref() == Some("security"))
+        );
+        assert_eq!(config.metrics.listen.as_deref(), Some("127.0.0.1:0"));
+        assert!(config.noise.dedup.is_some() && config.noise.rate_limit.is_some());
+        assert!(!OutputArgs::default().is_set());
+    }
+}
