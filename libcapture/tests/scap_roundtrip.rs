@@ -297,3 +297,27 @@ fn sysdig_hides_state_only_events_and_reads_large_blocks() {
     // The hidden event still consumed an event number, as in sysdig.
     assert!(lines[1].starts_with("3 "), "{out}");
 }
+
+#[test]
+fn unknown_blocks_are_skipped_and_can_be_copied() {
+    use libcapture::scap::UnknownBlock;
+    let future = UnknownBlock {
+        block_type: 0x300,
+        body: b"from a newer writer\0",
+    };
+    let mut writer = Writer::new(Vec::new()).unwrap();
+    writer.write_unknown(&future).unwrap();
+    writer
+        .write_event_bytes(0, 0, &write_x(1, 2, b"x"))
+        .unwrap();
+    let file = ScapFile::from_bytes(writer.finish().unwrap());
+    let blocks: Vec<Block<'_>> = file.blocks().map(Result::unwrap).collect();
+    assert_eq!(blocks.len(), 3);
+    let Block::Unknown(copy) = &blocks[1] else {
+        panic!("{:?}", blocks[1])
+    };
+    // The body keeps its zero padding to 4 bytes.
+    assert_eq!(copy.block_type, 0x300);
+    assert_eq!(&copy.body[..future.body.len()], future.body);
+    assert!(matches!(blocks[2], Block::Event(_)));
+}

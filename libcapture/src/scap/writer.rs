@@ -16,6 +16,7 @@ use super::fd_list::fd_type;
 use super::interface_list::{IF_IPV4, IF_IPV6};
 use super::machine_info::{HOSTNAME_SIZE, MACHINE_INFO_SIZE};
 use super::section_header::BYTE_ORDER_MAGIC;
+use super::unknown::UnknownBlock;
 use crate::meta::{
     FdInfo, FdKind, GroupInfo, Interface, InterfaceAddr, MachineInfo, Snapshot, ThreadInfo,
     UserInfo,
@@ -465,6 +466,14 @@ impl<W: Write> Writer<W> {
         let event = EventRef::parse(bytes)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         self.write_event(cpu, flags, &event)
+    }
+
+    /// Copies a block this crate does not know (readers skip unknown
+    /// metadata blocks), so that such blocks survive a rewrite.
+    pub fn write_unknown(&mut self, block: &UnknownBlock<'_>) -> io::Result<()> {
+        self.begin(block.block_type);
+        self.put(block.body);
+        self.end()
     }
 
     /// Flushes compression and returns the underlying writer.
