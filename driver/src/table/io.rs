@@ -2,9 +2,7 @@
 //! dup, fcntl, ioctl, splice, sendfile, io_uring.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

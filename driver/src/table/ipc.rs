@@ -2,9 +2,7 @@
 //! process_vm_*.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

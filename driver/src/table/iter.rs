@@ -3,9 +3,7 @@
 //! 440 follow the order the probe declares its dumpers; see the README.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

@@ -3,9 +3,7 @@
 //! page-fault tracepoints, and unused placeholders.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

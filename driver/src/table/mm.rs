@@ -1,9 +1,7 @@
 //! Memory events: brk, mmap, munmap, mprotect, mlock, memfd_create.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

@@ -1,9 +1,7 @@
 //! Network events: socket, bind, connect, listen, accept, shutdown, sockopts.
 
 use super::events;
-#[allow(unused_imports)]
 use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
 use crate::flags;
 
 events! {

@@ -2,9 +2,7 @@
 //! namespaces, capabilities, pidfds, process-wide state.
 
 use super::events;
-#[allow(unused_imports)]
 use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
 use crate::flags;
 
 /// Parameters shared by the `CLONE_16` family of exit events.

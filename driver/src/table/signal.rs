@@ -1,9 +1,7 @@
 //! Signal events: kill, tkill, tgkill, signalfd, signal delivery.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {

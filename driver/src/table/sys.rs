@@ -2,9 +2,7 @@
 //! timerfd, bpf, seccomp, modules, fsconfig.
 
 use super::events;
-#[allow(unused_imports)]
 use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
 use crate::flags;
 
 events! {

@@ -1,9 +1,7 @@
 //! User and group credential events: set/get uid/gid families, quotactl.
 
 use super::events;
-#[allow(unused_imports)]
-use super::{dynamic, ParamExtra::*};
-#[allow(unused_imports)]
+use super::ParamExtra::*;
 use crate::flags;
 
 events! {
