@@ -24,6 +24,9 @@ mod delivery;
 #[path = "outputs/alertmanager.rs"]
 mod alertmanager;
 
+#[path = "outputs/tls.rs"]
+mod tls;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

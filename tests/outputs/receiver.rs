@@ -128,7 +128,7 @@ fn serve(conn: TcpStream, reqs: &Mutex<Vec<Request>>, handler: &Handler, stop: &
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
