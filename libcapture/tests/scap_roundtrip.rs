@@ -321,3 +321,26 @@ fn unknown_blocks_are_skipped_and_can_be_copied() {
     assert_eq!(&copy.body[..future.body.len()], future.body);
     assert!(matches!(blocks[2], Block::Event(_)));
 }
+
+#[test]
+fn event_blocks_switch_to_large_exactly_past_64_kib() {
+    use libcapture::scap::block_type;
+    // write_x(n) is n + 54 bytes; its block body is 2 + that, padded to 4,
+    // and non-large blocks may hold at most 65 536 bytes after the header.
+    let mut writer = Writer::new(Vec::new()).unwrap();
+    writer
+        .write_event_bytes(0, 0, &write_x(1, 1, &vec![0; 65_476]))
+        .unwrap();
+    writer
+        .write_event_bytes(0, 0, &write_x(2, 1, &vec![0; 65_477]))
+        .unwrap();
+    let file = ScapFile::from_bytes(writer.finish().unwrap());
+    let mut blocks = file.blocks();
+    let mut kinds = Vec::new();
+    while let Some(b) = blocks.next_with_offset() {
+        let b = b.unwrap();
+        kinds.push((b.block_type, blocks.offset() - b.offset));
+    }
+    assert_eq!(kinds[1], (block_type::EVENT_V2, 8 + 65_536));
+    assert_eq!(kinds[2].0, block_type::EVENT_V2_LARGE);
+}

@@ -445,7 +445,8 @@ impl<W: Write> Writer<W> {
     pub fn write_event(&mut self, cpu: u16, flags: u32, event: &EventRef<'_>) -> io::Result<()> {
         let bytes = event.as_bytes();
         let body = 2 + if flags != 0 { 4 } else { 0 } + bytes.len();
-        let large = event.info().is_some_and(|i| i.large_payload()) || body + 4 > MAX_SMALL_BLOCK;
+        let large = event.info().is_some_and(|i| i.large_payload())
+            || ((body + 3) & !3) + 4 > MAX_SMALL_BLOCK;
         let block_type = match (flags != 0, large) {
             (false, false) => bt::EVENT_V2,
             (true, false) => bt::EVENT_FLAGS_V2,
