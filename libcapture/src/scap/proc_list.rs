@@ -124,32 +124,56 @@ pub const MODERN_TAIL_SIZE: usize = 76;
 /// Strings are raw bytes without NUL; `args`, `env` and `cgroups` are
 /// NUL-separated lists. Fields a version does not carry hold libscap's defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)] // field names match meta::ThreadInfo, documented there
 pub struct ProcEntry<'a> {
+    /// Thread id.
     pub tid: u64,
+    /// Process id.
     pub pid: u64,
+    /// Parent process id.
     pub ptid: u64,
+    /// Session id (−1 before v6).
     pub sid: i64,
+    /// Process group id in its pid namespace (−1 before v8).
     pub vpgid: i64,
+    /// Command name.
     pub comm: &'a [u8],
+    /// `argv[0]`.
     pub exe: &'a [u8],
+    /// Executable path (empty before v7).
     pub exepath: &'a [u8],
+    /// `argv[1..]`, NUL-separated.
     pub args: &'a [u8],
+    /// Working directory.
     pub cwd: &'a [u8],
+    /// Open-file limit.
     pub fdlimit: u64,
+    /// `PPM_CL_*` flags.
     pub flags: u32,
+    /// User id.
     pub uid: u32,
+    /// Group id.
     pub gid: u32,
+    /// Virtual memory, KiB.
     pub vmsize_kb: u32,
+    /// Resident memory, KiB.
     pub vmrss_kb: u32,
+    /// Swapped memory, KiB.
     pub vmswap_kb: u32,
+    /// Major page faults.
     pub pfmajor: u64,
+    /// Minor page faults.
     pub pfminor: u64,
+    /// Environment, NUL-separated.
     pub env: &'a [u8],
+    /// Thread id in its pid namespace (−1 before v4).
     pub vtid: i64,
+    /// Process id in its pid namespace (−1 before v4).
     pub vpid: i64,
+    /// `subsys=path` entries, NUL-separated.
     pub cgroups: &'a [u8],
+    /// Root directory.
     pub root: &'a [u8],
+    /// The v9 optional fields.
     pub tail: ProcTail,
 }
 
