@@ -276,4 +276,39 @@ mod tests {
         drop(TcpStream::connect(addr).unwrap());
         assert!(get(addr, b"GET /healthz HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200"));
     }
+
+    #[test]
+    fn slow_and_idle_clients_do_not_take_the_server_down() {
+        let server = MetricsServer::start("127.0.0.1:0", Arc::new(Registry::new())).unwrap();
+        let addr = server.local_addr();
+        // A client trickling its request does not hold up another one.
+        let mut slow = TcpStream::connect(addr).unwrap();
+        slow.write_all(b"GET /met").unwrap();
+        assert!(get(addr, b"GET /healthz HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200"));
+        drop(slow);
+        // Past the connection cap, extra connections are closed unanswered ...
+        let idle: Vec<_> = (0..MAX_CONNECTIONS)
+            .map(|_| TcpStream::connect(addr).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut extra = TcpStream::connect(addr).unwrap();
+        let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\n\r\n");
+        let mut answer = String::new();
+        let _ = extra.read_to_string(&mut answer);
+        assert_eq!(answer, "");
+        // ... and service resumes as soon as the idle ones go away.
+        drop(idle);
+        let start = Instant::now();
+        loop {
+            let mut s = TcpStream::connect(addr).unwrap();
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\n\r\n");
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            if out.starts_with("HTTP/1.1 200") {
+                break;
+            }
+            assert!(start.elapsed() < REQUEST_DEADLINE, "server did not recover");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
