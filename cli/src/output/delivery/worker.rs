@@ -70,30 +70,21 @@ impl Worker {
         self.stats.set_backlog(self.backlog.len());
         let mut next_try = Instant::now();
         loop {
-            let msg = if self.backlog.is_empty() {
-                match self.rx.recv_timeout(IDLE_FLUSH) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => {
-                        let _ = self.sink.flush();
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => Msg::Shutdown(Instant::now()),
+            // Retry first when due: under a steady stream of new alerts the
+            // channel is never empty, and waiting on it would starve retries.
+            if !self.backlog.is_empty() && Instant::now() >= next_try {
+                if let Some(deadline) = self.drain(&mut next_try) {
+                    return self.shutdown(deadline);
                 }
+                continue;
+            }
+            let timeout = if self.backlog.is_empty() {
+                IDLE_FLUSH
             } else {
-                let wait = next_try.saturating_duration_since(Instant::now());
-                match self.rx.recv_timeout(wait) {
-                    Ok(m) => m,
-                    Err(RecvTimeoutError::Timeout) => {
-                        if let Some(deadline) = self.drain(&mut next_try) {
-                            return self.shutdown(deadline);
-                        }
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => Msg::Shutdown(Instant::now()),
-                }
+                next_try.saturating_duration_since(Instant::now())
             };
-            match msg {
-                Msg::Alert(record) => {
+            match self.rx.recv_timeout(timeout) {
+                Ok(Msg::Alert(record)) => {
                     self.stats.dequeued();
                     if self.backlog.is_empty() {
                         self.first_attempt(record, &mut next_try);
@@ -101,7 +92,13 @@ impl Worker {
                         self.queue(record, false);
                     }
                 }
-                Msg::Shutdown(deadline) => return self.shutdown(deadline),
+                Ok(Msg::Shutdown(deadline)) => return self.shutdown(deadline),
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.backlog.is_empty() {
+                        let _ = self.sink.flush();
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return self.shutdown(Instant::now()),
             }
         }
     }
