@@ -11,13 +11,13 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A `.scap` file is damaged; the source names the byte offset and block.
-    #[error("{path}: {source}")]
+    /// A `.scap` file is damaged; `damage` names the byte offset and block.
+    #[error("{path}: {damage}")]
     Scap {
         /// The capture file.
         path: String,
         /// Where and how it is damaged.
-        source: crate::scap::Error,
+        damage: crate::scap::Error,
     },
 }
 

@@ -41,7 +41,7 @@ struct Summary {
 
 /// Runs `harrier info`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let file = ScapFile::open(&args.file)?;
+    let file = ScapFile::open(&args.file).map_err(super::replay::one_line)?;
     let summary = summarise(&file);
     let text = if args.json {
         json(&summary)

@@ -8,12 +8,14 @@
 mod format;
 mod legacy_sc;
 
+use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use driver::{Category, EventCode, EventRef, ParamValue, LEGACY_EVENT_COUNT};
-use libcapture::capture::{CaptureBuilder, CapturedEvent, Next};
+use libcapture::capture::{Capture, CaptureBuilder, CapturedEvent, Next};
+use libcapture::scap::{Writer, WriterOptions};
 
 use format::{event_type_name, EventContext, Format};
 
@@ -32,20 +34,32 @@ pub struct Args {
     /// Print one JSON object per event with every parameter decoded.
     #[arg(long)]
     pub json: bool,
+    /// Write the events, with the input's machine, process, fd, user and
+    /// interface state, to a new capture instead of printing them.
+    #[arg(short = 'w', long = "write", value_name = "OUT.scap", conflicts_with_all = ["format", "json"])]
+    pub write: Option<PathBuf>,
+    /// Compress the capture written with -w (gzip).
+    #[arg(short = 'z', long, requires = "write")]
+    pub compress: bool,
 }
 
 /// Runs `harrier replay`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     let format = Format::parse(args.format.as_deref().unwrap_or(DEFAULT_FORMAT))
         .map_err(|err| anyhow::anyhow!("-p: {err}"))?;
-    let mut capture = CaptureBuilder::savefile(&args.file).open()?;
+    let mut capture = CaptureBuilder::savefile(&args.file)
+        .open()
+        .map_err(one_line)?;
+    if let Some(out) = &args.write {
+        return write_capture(capture.as_mut(), out, args.compress);
+    }
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut line: Vec<u8> = Vec::with_capacity(256);
     let mut json = String::new();
     let mut num = 0u64;
     loop {
-        let captured = match capture.next()? {
+        let captured = match capture.next().map_err(one_line)? {
             Next::Event(captured) => captured,
             Next::Timeout => continue,
             Next::Eof => break,
@@ -83,6 +97,35 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Err(err) => closed_stdout(err),
     }
     .context("writing to stdout")
+}
+
+/// Copies every event, after the input's state, into a new capture.
+fn write_capture(capture: &mut dyn Capture, out: &Path, compress: bool) -> anyhow::Result<u8> {
+    let file = File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let options = WriterOptions {
+        gzip: compress,
+        ..WriterOptions::default()
+    };
+    let written = |err: std::io::Error| anyhow::anyhow!("writing {}: {err}", out.display());
+    let mut writer = Writer::with_options(BufWriter::new(file), options).map_err(written)?;
+    writer.write_snapshot(capture.snapshot()).map_err(written)?;
+    loop {
+        match capture.next().map_err(one_line)? {
+            Next::Event(captured) => writer
+                .write_event(captured.cpu, captured.flags, &captured.event)
+                .map_err(written)?,
+            Next::Timeout => continue,
+            Next::Eof => break,
+        }
+    }
+    writer.finish().map_err(written)?.flush().map_err(written)?;
+    Ok(0)
+}
+
+/// libcapture errors already name the file and the cause; keep them on one
+/// line instead of repeating the cause as a chain.
+pub(crate) fn one_line(err: libcapture::Error) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
 }
 
 /// A reader closing our stdout (`| head`) ends the replay quietly.

@@ -14,7 +14,7 @@ use self_cell::self_cell;
 
 use crate::capture::{Capture, CapturedEvent, Next, Stats};
 use crate::meta::Snapshot;
-use crate::scap::{self, Block, Blocks, ScapFile};
+use crate::scap::{self, Block, Blocks, ScapFile, SnapshotBuilder};
 use crate::{Error, Result};
 
 /// Options of the savefile backend.
@@ -86,8 +86,8 @@ enum Step {
 pub struct SavefileCapture {
     path: PathBuf,
     walk: FileWalk,
-    /// State of the first section (later sections' metadata is merged in).
-    snapshot: Snapshot,
+    /// State at capture start: metadata blocks of every section, in file order.
+    snapshot: SnapshotBuilder,
     /// The first event was met while reading metadata and is delivered first.
     first_pending: bool,
     stats: Stats,
@@ -103,7 +103,7 @@ impl SavefileCapture {
                 blocks: file.blocks(),
                 current: None,
             }),
-            snapshot: Snapshot::default(),
+            snapshot: SnapshotBuilder::new(),
             first_pending: false,
             stats: Stats::default(),
             sections: 0,
@@ -162,7 +162,9 @@ impl SavefileCapture {
                     Ok(Step::Metadata)
                 }
                 other => {
-                    absorb_metadata(snapshot, &other).map_err(|source| scap_error(path, source))?;
+                    snapshot
+                        .absorb(&other)
+                        .map_err(|source| scap_error(path, source))?;
                     Ok(Step::Metadata)
                 }
             }
@@ -173,54 +175,8 @@ impl SavefileCapture {
 fn scap_error(path: &Path, source: scap::Error) -> Error {
     Error::Scap {
         path: path.display().to_string(),
-        source,
+        damage: source,
     }
-}
-
-/// Adds one metadata block's contents to `snapshot`.
-fn absorb_metadata(snapshot: &mut Snapshot, block: &Block<'_>) -> Result<(), scap::Error> {
-    match block {
-        Block::MachineInfo(machine) => snapshot.machine = Some(machine.to_meta()),
-        Block::InterfaceList(list) => {
-            for entry in list.entries() {
-                snapshot.interfaces.push(entry?.to_meta());
-            }
-        }
-        Block::UserList(list) => {
-            for entry in list.entries() {
-                let entry = entry?;
-                snapshot.users.extend(entry.to_user());
-                snapshot.groups.extend(entry.to_group());
-            }
-        }
-        Block::ProcList(list) => {
-            for entry in list.entries() {
-                snapshot.threads.push(entry?.to_meta());
-            }
-        }
-        Block::FdList(list) => {
-            let mut fds = Vec::new();
-            for entry in list.entries() {
-                fds.push(entry?.to_meta());
-            }
-            match snapshot
-                .threads
-                .iter_mut()
-                .rev()
-                .find(|t| t.tid == list.tid)
-            {
-                Some(thread) => thread.fds.extend(fds),
-                None => snapshot.threads.push(crate::meta::ThreadInfo {
-                    tid: list.tid,
-                    pid: list.tid,
-                    fds,
-                    ..Default::default()
-                }),
-            }
-        }
-        _ => {}
-    }
-    Ok(())
 }
 
 impl Capture for SavefileCapture {
@@ -246,7 +202,7 @@ impl Capture for SavefileCapture {
     }
 
     fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+        self.snapshot.snapshot()
     }
 }
 
@@ -282,9 +238,16 @@ mod tests {
         assert!(snapshot.machine.is_some());
         assert!(!snapshot.interfaces.is_empty());
         assert!(snapshot.users.iter().any(|u| u.uid == 0));
-        let with_fds = snapshot.threads.iter().filter(|t| !t.fds.is_empty()).count();
+        let with_fds = snapshot
+            .threads
+            .iter()
+            .filter(|t| !t.fds.is_empty())
+            .count();
         let fds: usize = snapshot.threads.iter().map(|t| t.fds.len()).sum();
-        assert!(with_fds > 0 && with_fds <= 136, "at most one FDL block per thread ({with_fds})");
+        assert!(
+            with_fds > 0 && with_fds <= 136,
+            "at most one FDL block per thread ({with_fds})"
+        );
         assert!(fds >= with_fds);
         assert_eq!(capture.sections(), 1);
     }
