@@ -371,7 +371,10 @@ pub struct Compiled<X> {
     pub extractor: X,
     /// The value type of the field (may depend on the argument, e.g. `evt.arg`).
     pub ty: FieldType,
-    /// Whether it yields a list.
+    /// Whether it yields several values. Comparisons hold when any value
+    /// matches, `!=` when none equals, and `in` on a list field of a source
+    /// whose [`FieldSource::list_in_requires_all`] is true (Falco's
+    /// `EPF_IS_LIST` plugin fields) only when every value is in the set.
     pub is_list: bool,
 }
 
@@ -436,6 +439,14 @@ pub trait FieldSource {
     /// The field whose comparisons restrict the event type (`evt.type`).
     fn event_type_field(&self) -> &'static str {
         "evt.type"
+    }
+
+    /// Whether `in` on this source's list fields requires every value to be
+    /// in the set (Falco's list fields, e.g. `ka.req.pod.containers.image`).
+    /// Falco's syscall fields are never list fields: their multi-valued
+    /// forms (`proc.aname` without index, `fd.ip`) match when any value does.
+    fn list_in_requires_all(&self) -> bool {
+        self.name() != "syscall"
     }
 
     /// The event's timestamp in ns since the epoch (for alerts).

@@ -44,6 +44,8 @@ struct FieldOperand<X> {
 struct CheckNode<X> {
     lhs: FieldOperand<X>,
     test: Test<X>,
+    /// `in` needs every value in the set (list fields of list sources).
+    in_all: bool,
 }
 
 enum Test<X> {
@@ -147,6 +149,7 @@ fn compile_check<S: FieldSource>(
     let pos = check.pos;
     let err = |message: String| CompileError { message, pos };
     let (lhs, ty) = compile_field(&check.field, source, pos)?;
+    let in_all = lhs.is_list && source.list_in_requires_all();
     let op = check.op;
     let string_op = matches!(
         op,
@@ -183,6 +186,7 @@ fn compile_check<S: FieldSource>(
             return Ok(CheckNode {
                 lhs,
                 test: Test::Exists,
+                in_all,
             })
         }
         Operand::Field(other) => {
@@ -190,6 +194,7 @@ fn compile_check<S: FieldSource>(
             return Ok(CheckNode {
                 lhs,
                 test: Test::Field(op, rhs),
+                in_all,
             });
         }
         Operand::Value(v) | Operand::Ident(v) => vec![v.clone()],
@@ -242,7 +247,7 @@ fn compile_check<S: FieldSource>(
             }
         }
     };
-    Ok(CheckNode { lhs, test })
+    Ok(CheckNode { lhs, test, in_all })
 }
 
 fn eval<S: FieldSource>(node: &Node<S::Extractor>, source: &S, evt: &S::Event<'_>) -> bool {
@@ -290,7 +295,11 @@ fn eval_check<S: FieldSource>(
     }
     match &check.test {
         Test::Exists => true,
-        Test::In(set) if check.lhs.is_list => values.iter().all(|v| set.contains(v)),
+        Test::In(set) if check.in_all => values.iter().all(|v| set.contains(v)),
+        // Several values: `!=` holds when none equals.
+        Test::Compare(Op::Ne, lit) if values.len() > 1 => {
+            !values.iter().any(|v| value_ops::compare(Op::Eq, v, lit))
+        }
         Test::In(set) | Test::Intersects(set) => values.iter().any(|v| set.contains(v)),
         Test::Field(op, rhs) => {
             let mut other = Values::new();

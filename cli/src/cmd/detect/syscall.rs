@@ -3,25 +3,50 @@
 
 use std::path::{Path, PathBuf};
 
-use engine::engine::Selection;
+use engine::alert::local_hostname;
+use engine::engine::{Ruleset, Selection};
 use engine::rules::{Diagnostic, Loaded};
+use engine::syscall::{Inspector, Limits, SyscallSource};
+use libcapture::capture::{CaptureBuilder, Next};
 
-use super::OnAlert;
+use super::{ruleset, OnAlert};
 
 /// Compile diagnostics of the syscall rules of `loaded`.
-pub fn diagnostics(_loaded: &Loaded) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn diagnostics(loaded: &Loaded) -> Vec<Diagnostic> {
+    Ruleset::compile(loaded, &SyscallSource).1
 }
 
-/// Replays a `.scap` capture through the syscall rules.
+/// Replays a `.scap` capture through the syscall rules; returns the number
+/// of events read.
 pub fn replay(
-    _files: &[PathBuf],
+    files: &[PathBuf],
     path: &Path,
-    _selection: &Selection,
-    _on_alert: &mut OnAlert<'_>,
+    selection: &Selection,
+    on_alert: &mut OnAlert<'_>,
 ) -> anyhow::Result<u64> {
-    anyhow::bail!(
-        "{}: syscall detection needs the syscall field source, which is not built yet",
-        path.display()
-    )
+    let source = SyscallSource;
+    let (_, set) = ruleset(files, &source, selection)?;
+    let mut capture = CaptureBuilder::savefile(path).open()?;
+    let mut inspector = Inspector::from_snapshot(capture.snapshot(), Limits::default());
+    let hostname = capture
+        .snapshot()
+        .machine
+        .as_ref()
+        .map(|m| m.hostname.clone())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(local_hostname);
+    let mut events = 0u64;
+    loop {
+        let captured = match capture.next()? {
+            Next::Event(captured) => captured,
+            Next::Timeout => continue,
+            Next::Eof => break,
+        };
+        events += 1;
+        let evt = inspector.process(captured.event, captured.cpu, Some(captured.flags));
+        if let Some(alert) = set.process(&source, &evt, &hostname) {
+            on_alert(alert)?;
+        }
+    }
+    Ok(events)
 }
