@@ -63,5 +63,10 @@ pub mod meta;
 pub mod proc_scan;
 pub mod scap;
 pub mod stream;
+#[cfg_attr(
+    not(feature = "bpf"),
+    allow(dead_code, reason = "only the bpf backend calls the kernel directly")
+)]
+mod sys;
 
 pub use error::{Error, Result};

@@ -1,10 +1,391 @@
-//! `harrier capture`.
+//! `harrier capture`: records live events with the eBPF probe.
+//!
+//! The output file starts with the `/proc` snapshot (machine, interfaces,
+//! users, processes and their fds), then the events in timestamp order,
+//! byte for byte as the probe produced them. Without `-w` the events are
+//! printed one per line. Ctrl-C, `--duration`, `--max-events` or the end of
+//! the `-- CMD` process tree stop the capture; buffered events are flushed.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use driver::ParamValue;
+use libcapture::backend::bpf::{BpfCapture, BpfOptions, SyscallSet};
+use libcapture::capture::{Capture, CapturedEvent, Next, Stats};
+use libcapture::scap::Writer;
+
+/// Backends `harrier capture` can use.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The CO-RE eBPF probe (needs root and a BTF kernel).
+    Bpf,
+}
 
 /// Arguments of `harrier capture`.
-#[derive(clap::Args)]
-pub struct Args {}
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Capture backend.
+    #[arg(long, value_enum, default_value = "bpf")]
+    pub backend: Backend,
+    /// Write the capture to this .scap file (gzip when it ends in .gz).
+    #[arg(short = 'w', long = "write")]
+    pub write: Option<PathBuf>,
+    /// Stop after this long, e.g. 10s, 500ms, 2m.
+    #[arg(long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Stop after this many events.
+    #[arg(long)]
+    pub max_events: Option<u64>,
+    /// Bytes of I/O data kept per read/write/send/recv event.
+    #[arg(long, default_value_t = 80)]
+    pub snaplen: u32,
+    /// Comma-separated syscalls to capture; `default` is the security-relevant
+    /// set, `all` every syscall (those without a dedicated event are generic).
+    #[arg(long, default_value = "default")]
+    pub syscalls: String,
+    /// Bytes of each kernel ring buffer, e.g. 8M, 64K.
+    #[arg(long, default_value = "8M", value_parser = parse_size)]
+    pub ring_size: u32,
+    /// CPUs sharing one kernel ring buffer.
+    #[arg(long, default_value_t = 1)]
+    pub cpus_per_ring: u32,
+    /// Capture only this command's process tree; the capture ends when it exits.
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
 
 /// Runs `harrier capture`.
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`harrier capture` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    let Backend::Bpf = args.backend;
+    let syscalls =
+        SyscallSet::parse(&args.syscalls).map_err(|e| anyhow::anyhow!("--syscalls: {e}"))?;
+    let options = BpfOptions {
+        ring_bytes: args.ring_size,
+        cpus_per_ring: args.cpus_per_ring,
+        snaplen: args.snaplen,
+        syscalls,
+        ..BpfOptions::default()
+    };
+    let mut capture = options.open().context("cannot start the eBPF capture")?;
+    let mut sink = Sink::open(args.write.as_ref(), &capture)?;
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
+        .context("installing the Ctrl-C handler")?;
+
+    if !args.command.is_empty() {
+        capture.target_only();
+    }
+    capture.start()?;
+    let mut child = match args.command.split_first() {
+        Some((program, rest)) => {
+            let mut command = Command::new(program);
+            command.args(rest);
+            Some(capture.spawn_target(&mut command)?)
+        }
+        None => None,
+    };
+
+    let started = Instant::now();
+    let mut status = Status::new(std::io::stderr().is_terminal());
+    let mut written = 0u64;
+    let mut stopping = false;
+    loop {
+        if !stopping && should_stop(&args, &interrupted, started, written, child.as_mut()) {
+            stopping = true;
+            capture.stop()?;
+        }
+        match capture.next()? {
+            Next::Event(event) => {
+                if args.max_events.is_some_and(|max| written >= max) {
+                    continue;
+                }
+                sink.write(&event, written + 1)?;
+                written += 1;
+            }
+            Next::Timeout => {}
+            Next::Eof => break,
+        }
+        status.tick(&capture, started);
+    }
+    status.clear();
+    sink.finish()?;
+    summary(
+        &capture.stats(),
+        &capture,
+        started.elapsed(),
+        written,
+        args.write.as_ref(),
+    );
+    if let Some(child) = child.as_mut() {
+        let _ = child.wait();
+    }
+    Ok(0)
+}
+
+fn should_stop(
+    args: &Args,
+    interrupted: &AtomicBool,
+    started: Instant,
+    written: u64,
+    child: Option<&mut Child>,
+) -> bool {
+    interrupted.load(Ordering::Acquire)
+        || args.duration.is_some_and(|d| started.elapsed() >= d)
+        || args.max_events.is_some_and(|max| written >= max)
+        || child.is_some_and(|c| matches!(c.try_wait(), Ok(Some(_)) | Err(_)))
+}
+
+/// Where events go: a .scap file or the terminal.
+enum Sink {
+    File(Writer<BufWriter<File>>, PathBuf),
+    Print(BufWriter<std::io::Stdout>),
+}
+
+impl Sink {
+    fn open(path: Option<&PathBuf>, capture: &BpfCapture) -> anyhow::Result<Sink> {
+        let Some(path) = path else {
+            return Ok(Sink::Print(BufWriter::new(std::io::stdout())));
+        };
+        let file = File::create(path).with_context(|| format!("{}", path.display()))?;
+        let out = BufWriter::with_capacity(1 << 20, file);
+        let gzip = path.extension().is_some_and(|e| e == "gz");
+        let mut writer = if gzip {
+            Writer::gzip(out)
+        } else {
+            Writer::new(out)
+        }
+        .with_context(|| format!("{}", path.display()))?;
+        writer
+            .write_snapshot(capture.snapshot())
+            .with_context(|| format!("{}: writing the /proc snapshot", path.display()))?;
+        Ok(Sink::File(writer, path.clone()))
+    }
+
+    fn write(&mut self, event: &CapturedEvent<'_>, num: u64) -> anyhow::Result<()> {
+        match self {
+            Sink::File(writer, path) => writer
+                .write_event(event.cpu, event.flags, &event.event)
+                .with_context(|| format!("{}", path.display())),
+            Sink::Print(out) => {
+                let line = render(event, num);
+                out.write_all(line.as_bytes()).context("stdout")
+            }
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Sink::File(writer, path) => {
+                let mut out = writer
+                    .finish()
+                    .with_context(|| format!("{}", path.display()))?;
+                out.flush().with_context(|| format!("{}", path.display()))
+            }
+            Sink::Print(mut out) => out.flush().context("stdout"),
+        }
+    }
+}
+
+/// One event as `num time cpu tid dir type name=value...`.
+fn render(event: &CapturedEvent<'_>, num: u64) -> String {
+    let ev = &event.event;
+    let info = ev.info();
+    let name = info.map_or("<unknown>", |i| i.name);
+    let dir = if ev.is_enter() { '>' } else { '<' };
+    let ts = ev.ts();
+    let mut line = format!(
+        "{num} {}.{:09} {} {} {dir} {name}",
+        ts / 1_000_000_000,
+        ts % 1_000_000_000,
+        event.cpu,
+        ev.tid()
+    );
+    for i in 0..ev.nparams() {
+        let pname = ev.param_info(i).map_or("?", |p| p.name);
+        let value = match ev.param(i) {
+            Some(Ok(v)) => show(&v),
+            Some(Err(err)) => format!("<{err}>"),
+            None => continue,
+        };
+        line.push_str(&format!(" {pname}={value}"));
+    }
+    line.push('\n');
+    line
+}
+
+fn show(value: &ParamValue<'_>) -> String {
+    match value {
+        ParamValue::Str(s) => String::from_utf8_lossy(s).into_owned(),
+        ParamValue::Bytes(b) | ParamValue::StrArray(b) => {
+            let text: String = b
+                .iter()
+                .map(|&c| {
+                    if c == 0 {
+                        ' '
+                    } else if c.is_ascii_graphic() || c == b' ' {
+                        c as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            text.trim_end().to_string()
+        }
+        ParamValue::Int(v) | ParamValue::Errno(v) | ParamValue::Fd(v) | ParamValue::Pid(v) => {
+            v.to_string()
+        }
+        ParamValue::Uint(v) => v.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The live status line on stderr (only on a terminal).
+struct Status {
+    enabled: bool,
+    last: Instant,
+    last_events: u64,
+}
+
+impl Status {
+    fn new(enabled: bool) -> Status {
+        Status {
+            enabled,
+            last: Instant::now(),
+            last_events: 0,
+        }
+    }
+
+    fn tick(&mut self, capture: &BpfCapture, started: Instant) {
+        if !self.enabled || self.last.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let stats = capture.stats();
+        let rate = (stats.events - self.last_events) as f64 / self.last.elapsed().as_secs_f64();
+        eprint!(
+            "\r{:>6.1}s  {} events  {:.0} ev/s  {}  drops {}   ",
+            started.elapsed().as_secs_f64(),
+            stats.events,
+            rate,
+            human_bytes(stats.bytes),
+            stats.drops
+        );
+        self.last = Instant::now();
+        self.last_events = stats.events;
+    }
+
+    fn clear(&self) {
+        if self.enabled {
+            eprint!("\r{:80}\r", "");
+        }
+    }
+}
+
+fn summary(
+    stats: &Stats,
+    capture: &BpfCapture,
+    elapsed: Duration,
+    written: u64,
+    path: Option<&PathBuf>,
+) {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    let [syscall, exec, fork, exit] = capture.drops_by_probe_category();
+    eprintln!(
+        "captured {} events ({}) in {:.2}s, {:.0} ev/s{}",
+        written,
+        human_bytes(stats.bytes),
+        secs,
+        written as f64 / secs,
+        path.map(|p| format!(", written to {}", p.display()))
+            .unwrap_or_default()
+    );
+    eprintln!(
+        "drops: {} (kernel ring full: syscall {syscall}, exec {exec}, fork {fork}, exit {exit}; \
+         stream full {}; no ring {}); events cut at 64 KiB: {}",
+        stats.drops,
+        stats.drops_by_category.buffer_full - (syscall + exec + fork + exit),
+        stats.drops_by_category.other,
+        capture.truncated_events()
+    );
+    for (cpu, c) in stats.per_cpu.iter().enumerate() {
+        if c.events > 0 || c.drops > 0 {
+            eprintln!(
+                "  cpu {cpu}: {} events submitted, {} dropped",
+                c.events, c.drops
+            );
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// Parses `10s`, `500ms`, `2m`, `1h` or plain seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let (number, unit) = text.split_at(
+        text.find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len()),
+    );
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad duration `{text}`"))?;
+    let secs = match unit {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("bad duration unit in `{text}` (use ms, s, m or h)")),
+    };
+    if !(secs.is_finite() && secs >= 0.0) {
+        return Err(format!("bad duration `{text}`"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Parses `8M`, `64K`, `1G` or plain bytes.
+fn parse_size(text: &str) -> Result<u32, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (number, mult) = match upper.strip_suffix(['K', 'M', 'G']) {
+        Some(n) => (
+            n,
+            match upper.as_bytes()[upper.len() - 1] {
+                b'K' => 1u64 << 10,
+                b'M' => 1 << 20,
+                _ => 1 << 30,
+            },
+        ),
+        None => (upper.as_str(), 1),
+    };
+    let n: u64 = number.parse().map_err(|_| format!("bad size `{text}`"))?;
+    u32::try_from(n * mult).map_err(|_| format!("size `{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes_parse() {
+        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("5x").is_err());
+        assert_eq!(parse_size("64K").unwrap(), 65536);
+        assert_eq!(parse_size("8M").unwrap(), 8 << 20);
+        assert!(parse_size("8Q").is_err());
+    }
 }

@@ -1,3 +1,5 @@
 //! Capture backends, one module each.
 
+#[cfg(feature = "bpf")]
+pub mod bpf;
 pub mod savefile;

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Layer 1: raw reads. Small wrappers over the probe-read helpers and the
+ * syscall arguments, so higher layers never touch pt_regs or helper ids.
+ */
+#ifndef HARRIER_HELPERS_READ_H
+#define HARRIER_HELPERS_READ_H
+
+/* Syscall argument `i` (0-based) as the x86_64 calling convention passes it. */
+static __always_inline unsigned long syscall_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
+	}
+}
+
+static __always_inline __u64 read_user_u64(const void *ptr)
+{
+	__u64 v = 0;
+	bpf_probe_read_user(&v, sizeof(v), ptr);
+	return v;
+}
+
+static __always_inline __u32 read_user_u32(const void *ptr)
+{
+	__u32 v = 0;
+	bpf_probe_read_user(&v, sizeof(v), ptr);
+	return v;
+}
+
+static __always_inline void *read_kernel_ptr(const void *ptr)
+{
+	void *v = NULL;
+	bpf_probe_read_kernel(&v, sizeof(v), ptr);
+	return v;
+}
+
+/*
+ * Re-types a kernel address (read with a probe-read helper, or computed) as a
+ * BTF pointer, so later field loads are direct, CO-RE relocated and
+ * fault-safe. NULL stays NULL.
+ */
+#define KPTR(ptr, type) ((ptr) ? bpf_core_cast((void *)(unsigned long)(ptr), type) : (type *)0)
+
+static __always_inline __u16 swap16(__u16 v)
+{
+	return (v >> 8) | (v << 8);
+}
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every map of the probe. Settings and the per-syscall table live in .bss
+ * (user space writes them through the skeleton's mmap); everything else is a
+ * map declared here.
+ */
+#ifndef HARRIER_MAPS_H
+#define HARRIER_MAPS_H
+
+#include "shared/settings.h"
+
+/* Largest event the probe assembles; params are cut to fit. */
+#define MAX_EVENT_SIZE (64 * 1024)
+/* Offsets into the scratch buffer are masked with this so the verifier can bound them. */
+#define SCRATCH_MASK (MAX_EVENT_SIZE - 1)
+
+/* Settings and the syscall table (see shared/settings.h). */
+struct harrier_settings settings;
+struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];
+
+/* Outer array indexed by CPU id; each value is the ring buffer of that CPU's group. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* set to the number of possible CPUs before load */
+	__type(key, __u32);
+	__type(value, __u32);
+} ringbufs SEC(".maps");
+
+/* Per-CPU event assembly area: twice the maximum event so masked writes stay in bounds. */
+struct scratch {
+	__u8 data[2 * MAX_EVENT_SIZE];
+	__u8 path[2 * 4096]; /* path components are written here backwards, then copied */
+	__u32 payload_pos;   /* where the next param's bytes go */
+	__u32 lens_pos;      /* where the next param's length goes */
+	__u32 nparams;
+	__u32 truncated;
+};
+
+/* One scratch area per CPU (an ARRAY indexed by CPU id: per-CPU values are limited to 32 KiB). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* set to the number of possible CPUs before load */
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct harrier_counters);
+} counters SEC(".maps");
+
+/* Thread groups of the target process tree (settings.target_mode). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
+
+/* Per-syscall exit programs, tail-called by the sys_exit dispatcher (filled in probe.bpf.c). */
+struct exit_programs_t {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, SYSCALL_TABLE_SIZE);
+	__type(key, __u32);
+	__array(values, int(void *));
+};
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* read/write family exit programs: data is kept up to the snaplen. */
+
+#define MAX_IOVECS 16
+
+/* Bytes of a read/write data param: what the syscall transferred, cut to the snaplen. */
+static __always_inline __u32 io_len(long ret)
+{
+	if (ret <= 0)
+		return 0;
+	__u32 n = snaplen();
+	return (__u64)ret < n ? (__u32)ret : n;
+}
+
+struct iov_walk {
+	struct scratch *s;
+	const struct iovec *iov;
+	unsigned long cnt;
+	__u64 total;
+	__u32 at;
+	__u32 limit;
+};
+
+static long iov_total_step(__u32 i, void *data)
+{
+	struct iov_walk *w = data;
+	if (i >= w->cnt)
+		return 1;
+	struct iovec v = {};
+	bpf_probe_read_user(&v, sizeof(v), &w->iov[i]);
+	w->total += v.iov_len;
+	return 0;
+}
+
+static long iov_copy_step(__u32 i, void *data)
+{
+	struct iov_walk *w = data;
+	if (i >= w->cnt || w->at >= w->limit)
+		return 1;
+	struct iovec v = {};
+	bpf_probe_read_user(&v, sizeof(v), &w->iov[i]);
+	__u32 want = v.iov_len < w->limit - w->at ? v.iov_len : w->limit - w->at;
+	w->at += append_user_bytes(w->s, w->at, v.iov_base, want);
+	return 0;
+}
+
+/* Sum of the lengths of a user iovec array. */
+static __always_inline __u64 iov_total(const struct iovec *iov, unsigned long cnt)
+{
+	struct iov_walk w = {.iov = iov, .cnt = cnt};
+	bpf_loop(MAX_IOVECS, iov_total_step, &w, 0);
+	return w.total;
+}
+
+/* One BYTEBUF param gathered from a user iovec array, at most `limit` bytes. */
+static __always_inline void store_iov_data(struct scratch *s, const struct iovec *iov, unsigned long cnt, __u32 limit)
+{
+	struct iov_walk w = {.s = s, .iov = iov, .cnt = cnt, .limit = limit};
+	bpf_loop(MAX_IOVECS, iov_copy_step, &w, 0);
+	put_len(s, w.at);
+}
+
+EXIT_PROGRAM(read_x)
+{
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_user_bytes(s, ARG_PTR(1), io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, ARG(2));
+	EVT_SUBMIT(PPME_SYSCALL_READ_X);
+}
+
+EXIT_PROGRAM(write_x)
+{
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_user_bytes(s, ARG_PTR(1), io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, ARG(2));
+	EVT_SUBMIT(PPME_SYSCALL_WRITE_X);
+}
+
+EXIT_PROGRAM(pread_x)
+{
+	EVT_OPEN(5);
+	store_s64(s, ret);
+	store_user_bytes(s, ARG_PTR(1), io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, ARG(2));
+	store_u64(s, ARG(3));
+	EVT_SUBMIT(PPME_SYSCALL_PREAD_X);
+}
+
+EXIT_PROGRAM(pwrite_x)
+{
+	EVT_OPEN(5);
+	store_s64(s, ret);
+	store_user_bytes(s, ARG_PTR(1), io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, ARG(2));
+	store_u64(s, ARG(3));
+	EVT_SUBMIT(PPME_SYSCALL_PWRITE_X);
+}
+
+EXIT_PROGRAM(readv_x)
+{
+	const struct iovec *iov = ARG_PTR(1);
+	unsigned long cnt = ARG(2);
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_u32(s, iov_total(iov, cnt));
+	store_iov_data(s, iov, cnt, io_len(ret));
+	store_s64(s, ARG_INT(0));
+	EVT_SUBMIT(PPME_SYSCALL_READV_X);
+}
+
+EXIT_PROGRAM(writev_x)
+{
+	const struct iovec *iov = ARG_PTR(1);
+	unsigned long cnt = ARG(2);
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_iov_data(s, iov, cnt, io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, iov_total(iov, cnt));
+	EVT_SUBMIT(PPME_SYSCALL_WRITEV_X);
+}
+
+EXIT_PROGRAM(preadv_x)
+{
+	const struct iovec *iov = ARG_PTR(1);
+	unsigned long cnt = ARG(2);
+	EVT_OPEN(5);
+	store_s64(s, ret);
+	store_u32(s, iov_total(iov, cnt));
+	store_iov_data(s, iov, cnt, io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u64(s, ARG(3));
+	EVT_SUBMIT(PPME_SYSCALL_PREADV_X);
+}
+
+EXIT_PROGRAM(pwritev_x)
+{
+	const struct iovec *iov = ARG_PTR(1);
+	unsigned long cnt = ARG(2);
+	EVT_OPEN(5);
+	store_s64(s, ret);
+	store_iov_data(s, iov, cnt, io_len(ret));
+	store_s64(s, ARG_INT(0));
+	store_u32(s, iov_total(iov, cnt));
+	store_u64(s, ARG(3));
+	EVT_SUBMIT(PPME_SYSCALL_PWRITEV_X);
+}

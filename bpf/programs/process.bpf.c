@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Process exit programs: the parent side of the clone family, failed
+ * execve/execveat (successful ones come from sched_process_exec), signals,
+ * ptrace and prctl.
+ */
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* Parent side of a clone-family syscall; the child side comes from sched_process_fork. */
+static __always_inline int clone_parent_exit(struct pt_regs *regs, long ret, __u16 type, __u64 kflags)
+{
+	if (ret == 0)
+		return 0;
+	struct task_struct *t = current_task();
+	EVT_OPEN(21);
+	store_s64(s, ret);
+	store_proc_common(s, t);
+	store_clone_tail(s, t, kflags);
+	EVT_SUBMIT(type);
+}
+
+EXIT_PROGRAM(clone_x)
+{
+	return clone_parent_exit(regs, ret, PPME_SYSCALL_CLONE_20_X, ARG(0));
+}
+
+EXIT_PROGRAM(clone3_x)
+{
+	return clone_parent_exit(regs, ret, PPME_SYSCALL_CLONE3_X, read_user_u64(ARG_PTR(0)));
+}
+
+EXIT_PROGRAM(fork_x)
+{
+	return clone_parent_exit(regs, ret, PPME_SYSCALL_FORK_20_X, 0);
+}
+
+EXIT_PROGRAM(vfork_x)
+{
+	return clone_parent_exit(regs, ret, PPME_SYSCALL_VFORK_20_X, 0x4000 | 0x100);
+}
+
+/*
+ * A failed exec: the old image is still in place, so exe is the path asked
+ * for, args are empty, and the rest describes the calling task.
+ */
+static __always_inline int exec_failed(struct pt_regs *regs, long ret, __u16 type, const void *path, int with_filename)
+{
+	if (ret == 0)
+		return 0; /* reported by sched_process_exec */
+	struct task_struct *t = current_task();
+	EVT_OPEN(with_filename ? 31 : 30);
+	store_s64(s, ret);
+	store_user_str(s, path, PATH_MAX_LEN);               /* exe */
+	store_empty(s);                                      /* args */
+	store_s64(s, t->pid);
+	store_s64(s, t->tgid);
+	store_s64(s, t->real_parent->tgid);
+	store_built_path(s, build_path(s, t->fs->pwd.dentry, t->fs->pwd.mnt));
+	store_u64(s, t->signal->rlim[7].rlim_cur);
+	store_u64(s, t->maj_flt);
+	store_u64(s, t->min_flt);
+	store_u32(s, 0);
+	store_u32(s, 0);
+	store_u32(s, 0);
+	store_kernel_str(s, t->comm, 16);
+	store_cgroups(s, t);
+	store_exec_tail(s, t, t->mm ? t->mm->exe_file : NULL);
+	if (with_filename)
+		store_user_str(s, path, PATH_MAX_LEN);
+	EVT_SUBMIT(type);
+}
+
+EXIT_PROGRAM(execve_x)
+{
+	return exec_failed(regs, ret, PPME_SYSCALL_EXECVE_19_X, ARG_PTR(0), 1);
+}
+
+EXIT_PROGRAM(execveat_x)
+{
+	return exec_failed(regs, ret, PPME_SYSCALL_EXECVEAT_X, ARG_PTR(1), 0);
+}
+
+EXIT_PROGRAM(kill_x)
+{
+	EVT_OPEN(3);
+	store_s64(s, ret);
+	store_s64(s, ARG_INT(0));
+	store_u8(s, ARG(1));
+	EVT_SUBMIT(PPME_SYSCALL_KILL_X);
+}
+
+EXIT_PROGRAM(tgkill_x)
+{
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_s64(s, ARG_INT(0));
+	store_s64(s, ARG_INT(1));
+	store_u8(s, ARG(2));
+	EVT_SUBMIT(PPME_SYSCALL_TGKILL_X);
+}
+
+/* Kernel PTRACE_* request to PPM_PTRACE_* (0 = not mapped). */
+static __always_inline __u16 ptrace_request_to_ppm(unsigned long req)
+{
+	if (req <= 9)
+		return req + 1; /* TRACEME .. SINGLESTEP */
+	switch (req) {
+	case 16: return 11; /* ATTACH */
+	case 17: return 12; /* DETACH */
+	case 24: return 13; /* SYSCALL */
+	case 0x4200: return 14; /* SETOPTIONS */
+	case 0x4201: return 15; /* GETEVENTMSG */
+	case 0x4202: return 16; /* GETSIGINFO */
+	case 0x4203: return 17; /* SETSIGINFO */
+	case 0x4204: return 18; /* GETREGSET */
+	case 0x4205: return 19; /* SETREGSET */
+	case 0x4206: return 20; /* SEIZE */
+	default: return 0;
+	}
+}
+
+/* A PT_DYN param with selector 0 (UINT64). */
+static __always_inline void store_dyn_u64(struct scratch *s, __u64 v)
+{
+	if (room(s) < 9) {
+		put_len(s, 0);
+		return;
+	}
+	__u32 p = s->payload_pos;
+	s->data[p & SCRATCH_MASK] = 0;
+	__builtin_memcpy(&s->data[(p + 1) & SCRATCH_MASK], &v, 8);
+	put_len(s, 9);
+}
+
+EXIT_PROGRAM(ptrace_x)
+{
+	EVT_OPEN(5);
+	store_s64(s, ret);
+	store_dyn_u64(s, ARG(2));
+	store_dyn_u64(s, ARG(3));
+	store_u16(s, ptrace_request_to_ppm(ARG(0)));
+	store_s64(s, ARG_INT(1));
+	EVT_SUBMIT(PPME_SYSCALL_PTRACE_X);
+}
+
+EXIT_PROGRAM(prctl_x)
+{
+	unsigned long option = ARG(0);
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_u32(s, option); /* PR_* = PPM_PR_* */
+	if (option == PR_SET_NAME || option == PR_GET_NAME) {
+		store_user_str(s, ARG_PTR(1), 16);
+		store_s64(s, 0);
+	} else {
+		store_empty(s);
+		store_s64(s, ARG(1));
+	}
+	EVT_SUBMIT(PPME_SYSCALL_PRCTL_X);
+}

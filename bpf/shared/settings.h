@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Structs shared by the probe and libcapture's bpf backend. This header is the
+ * source of truth: user space sees these types through the skeleton's BTF
+ * (`types::harrier_settings`, ...) and a test checks their layout.
+ */
+#ifndef HARRIER_SHARED_SETTINGS_H
+#define HARRIER_SHARED_SETTINGS_H
+
+/* Native x86_64 syscall numbers are below this bound. */
+#define SYSCALL_TABLE_SIZE 512
+
+/* syscall_entry.flags */
+#define SYSCALL_INTERESTING 1 /* emit an event for this syscall */
+
+/* Per-syscall row, indexed by native syscall number, set by user space. */
+struct syscall_entry {
+	__u8 flags;
+	__u8 pad;
+	__u16 ppm_sc; /* the driver's syscall code, stored in generic events */
+};
+
+/* Capture settings, written by user space before attach (and may change while running). */
+struct harrier_settings {
+	__u64 boot_time_ns;    /* wall clock minus CLOCK_BOOTTIME, added to every timestamp */
+	__u32 snaplen;         /* bytes of I/O data kept per read/write param */
+	__u32 self_tgid;       /* the capturing process; never traced */
+	__u32 target_mode;     /* non-zero: only processes in the `targets` map are traced */
+	__u32 target_spawner;  /* tid whose next fork starts the target tree */
+	__u32 capture_enabled; /* zero: every program returns at once */
+	__u32 pad;
+};
+
+/* Drop categories: where a ring-buffer reservation (or the event assembly) failed. */
+enum drop_category {
+	DROP_SYSCALL = 0, /* syscall exit events */
+	DROP_EXEC = 1,    /* sched_process_exec */
+	DROP_FORK = 2,    /* sched_process_fork (child-side clone events) */
+	DROP_EXIT = 3,    /* sched_process_exit (procexit) */
+	DROP_CATEGORIES = 4,
+};
+
+/* Per-CPU counters, one PERCPU_ARRAY slot. */
+struct harrier_counters {
+	__u64 events;                     /* events submitted to a ring */
+	__u64 bytes;                      /* bytes submitted */
+	__u64 drops[DROP_CATEGORIES];     /* ring full: reservation failed */
+	__u64 truncated;                  /* events cut at the maximum event size */
+	__u64 no_ring;                    /* no ring buffer configured for this CPU */
+};
+
+#endif
