@@ -229,7 +229,11 @@ fn compile_rule<S: FieldSource>(
             }
         }
     }
-    let output = match Format::compile(&info.output, source) {
+    // Falco expands the legacy `%container.info` into its default container format.
+    let output_text = info
+        .output
+        .replace("%container.info", "%container.name (id=%container.id)");
+    let output = match Format::compile(&output_text, source) {
         Ok(o) => o,
         Err(message) if info.skip_if_unknown_filter && unknown_field_error(&message) => {
             push(info.line, Code::UnknownField, message, item);
@@ -256,7 +260,7 @@ fn compile_rule<S: FieldSource>(
     } else {
         EventTypes::all(source.event_code_count().max(1))
     };
-    if source.has_event_types() && info.warn_evttypes && (types.is_empty() || types.len() > 100) {
+    if source.has_event_types() && info.warn_evttypes && (types.is_empty() || types.len() > 100 || types.is_all()) {
         push(
             info.line,
             Code::NoEvttype,
@@ -289,3 +293,8 @@ pub fn is_field_defined<S: FieldSource>(source: &S, name: &str) -> bool {
         Err(crate::field::FieldError::BadArg { .. }) => true,
     }
 }
+
+#[cfg(test)]
+mod test_source;
+#[cfg(test)]
+mod tests;
