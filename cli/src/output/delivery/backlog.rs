@@ -64,6 +64,14 @@ impl Backlog {
         }
     }
 
+    /// Makes what was pushed durable (a no-op in memory).
+    pub fn commit(&mut self) -> io::Result<()> {
+        match self {
+            Backlog::Memory { .. } => Ok(()),
+            Backlog::Disk(spool) => spool.sync(),
+        }
+    }
+
     /// The oldest pending alert.
     pub fn peek(&mut self) -> io::Result<Option<Record>> {
         match self {

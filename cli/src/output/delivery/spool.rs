@@ -1,7 +1,8 @@
 //! The on-disk queue a remote sink spills to while it is down.
 //!
 //! A directory of append-only segments (`seg-<16 digits>.jsonl`, one
-//! [`Record`] as JSON per line, fsync'd after each append) and a `cursor`
+//! [`Record`] as JSON per line, fsync'd by [`Spool::sync`] after each batch
+//! of appends) and a `cursor`
 //! file naming the next undelivered record (`<segment> <byte offset>`),
 //! replaced atomically after each delivery. Fully delivered segments are
 //! deleted. A crash between a delivery and the cursor update delivers that
@@ -40,6 +41,7 @@ pub struct Spool {
     len: usize,
     bytes: u64,
     corrupt: u64,
+    unsynced: bool,
 }
 
 impl Spool {
@@ -83,6 +85,7 @@ impl Spool {
             len: 0,
             bytes: 0,
             corrupt: 0,
+            unsynced: false,
         };
         spool.scan()?;
         Ok(spool)
@@ -132,7 +135,7 @@ impl Spool {
         std::mem::take(&mut self.corrupt)
     }
 
-    /// Appends a record durably (written and fsync'd before returning).
+    /// Appends a record; it is durable after the next [`Spool::sync`].
     pub fn push(&mut self, record: &Record) -> Result<(), PushError> {
         let mut line = serde_json::to_vec(record).map_err(|e| PushError::Io(e.into()))?;
         line.push(b'\n');
@@ -142,8 +145,8 @@ impl Spool {
         }
         let (_, file, size) = self.writable().map_err(PushError::Io)?;
         file.write_all(&line).map_err(PushError::Io)?;
-        file.sync_data().map_err(PushError::Io)?;
         *size += n;
+        self.unsynced = true;
         self.len += 1;
         self.bytes += n;
         Ok(())
@@ -155,6 +158,13 @@ impl Spool {
             .as_ref()
             .is_none_or(|(_, _, size)| *size >= SEGMENT_BYTES);
         if full {
+            // The segment being closed must be durable before moving on.
+            if let Some((_, file, _)) = &self.writer {
+                if self.unsynced {
+                    file.sync_data()?;
+                    self.unsynced = false;
+                }
+            }
             let last = self.segments.last().copied();
             let seq = match (&self.writer, last) {
                 // Reuse the newest segment left by an earlier run if it has room.
@@ -178,6 +188,17 @@ impl Spool {
         self.writer
             .as_mut()
             .ok_or_else(|| io::Error::other("spool writer missing"))
+    }
+
+    /// Makes every record pushed so far durable (one fsync per batch).
+    pub fn sync(&mut self) -> io::Result<()> {
+        if self.unsynced {
+            if let Some((_, file, _)) = &self.writer {
+                file.sync_data()?;
+            }
+            self.unsynced = false;
+        }
+        Ok(())
     }
 
     /// The oldest pending record, if any.

@@ -90,6 +90,10 @@ impl Worker {
                         self.first_attempt(record, &mut next_try);
                     } else {
                         self.queue(record, false);
+                        // Batch whatever else is waiting into one spool sync.
+                        if let Some(deadline) = self.take_incoming() {
+                            return self.shutdown(deadline);
+                        }
                     }
                 }
                 Ok(Msg::Shutdown(deadline)) => return self.shutdown(deadline),
@@ -109,9 +113,17 @@ impl Worker {
             Err(e) if e.retryable => {
                 self.stats.note_error(&self.name, &e);
                 self.queue(record, false);
+                self.commit();
                 *next_try = Instant::now() + self.backoff.next_delay();
             }
             Err(e) => self.reject(&e),
+        }
+    }
+
+    /// Makes the spooled alerts durable.
+    fn commit(&mut self) {
+        if let Err(e) = self.backlog.commit() {
+            eprintln!("harrier: output {}: spool sync failed: {e}", self.name);
         }
     }
 
@@ -196,19 +208,22 @@ impl Worker {
         }
     }
 
-    /// Moves what is waiting in the channel to the backlog, keeping order.
+    /// Moves what is waiting in the channel to the backlog, keeping order,
+    /// and makes it durable with one sync.
     fn take_incoming(&mut self) -> Option<Instant> {
-        loop {
+        let shutdown = loop {
             match self.rx.try_recv() {
                 Ok(Msg::Alert(r)) => {
                     self.stats.dequeued();
                     self.queue(r, false);
                 }
-                Ok(Msg::Shutdown(deadline)) => return Some(deadline),
-                Err(TryRecvError::Empty) => return None,
-                Err(TryRecvError::Disconnected) => return Some(Instant::now()),
+                Ok(Msg::Shutdown(deadline)) => break Some(deadline),
+                Err(TryRecvError::Empty) => break None,
+                Err(TryRecvError::Disconnected) => break Some(Instant::now()),
             }
-        }
+        };
+        self.commit();
+        shutdown
     }
 
     /// Delivers everything pending until `deadline`; what is left stays in
@@ -235,6 +250,7 @@ impl Worker {
         for r in pending {
             self.queue(r, true);
         }
+        self.commit();
         let _ = self.sink.finish();
         let left = self.backlog.len() as u64;
         if self.backlog.is_durable() {
