@@ -300,6 +300,9 @@ pub struct DeliveryConfig {
     /// Longest retry delay.
     #[serde(default = "default_max_backoff", deserialize_with = "duration")]
     pub max_backoff: Duration,
+    /// How long shutdown keeps delivering before it persists or counts the rest.
+    #[serde(default = "default_shutdown_timeout", deserialize_with = "duration")]
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for DeliveryConfig {
@@ -310,6 +313,7 @@ impl Default for DeliveryConfig {
             spool_max_bytes: default_spool_max_bytes(),
             initial_backoff: default_initial_backoff(),
             max_backoff: default_max_backoff(),
+            shutdown_timeout: default_shutdown_timeout(),
         }
     }
 }
@@ -325,6 +329,9 @@ fn default_initial_backoff() -> Duration {
 }
 fn default_max_backoff() -> Duration {
     Duration::from_secs(30)
+}
+fn default_shutdown_timeout() -> Duration {
+    Duration::from_secs(10)
 }
 
 /// Rate limiting and deduplication, both off unless configured.

@@ -113,6 +113,7 @@ pub struct Outputs {
     ticker: Option<(SyncSender<()>, JoinHandle<()>)>,
     server: Option<MetricsServer>,
     reloaded: Vec<(String, usize)>,
+    shutdown_timeout: Duration,
 }
 
 /// How often dedup windows are checked for ending.
@@ -171,6 +172,7 @@ impl Outputs {
             ticker,
             server,
             reloaded,
+            shutdown_timeout: config.delivery.shutdown_timeout,
         })
     }
 
@@ -182,6 +184,11 @@ impl Outputs {
     /// Where `/metrics` is served, if it is.
     pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
         self.server.as_ref().map(MetricsServer::local_addr)
+    }
+
+    /// The configured `delivery.shutdown_timeout`, for [`Outputs::shutdown`].
+    pub fn shutdown_timeout(&self) -> Duration {
+        self.shutdown_timeout
     }
 
     /// Sinks that found undelivered alerts from an earlier run, and how many.
