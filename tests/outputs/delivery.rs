@@ -234,3 +234,22 @@ fn dedup_folds_repeats_and_rate_limit_counts_what_it_holds_back() {
     assert_eq!(outputs.shutdown(WAIT).sink("file").unwrap().delivered, 2);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn dropping_outputs_without_shutdown_still_spools_what_is_queued() {
+    let port = free_port();
+    let spool = temp_dir("spool-drop");
+    let mut cfg = spooled_webhook(port, &spool);
+    cfg.delivery.shutdown_timeout = Duration::from_millis(200);
+    let outputs = Outputs::from_config(&cfg).unwrap();
+    for n in 0..5 {
+        outputs.emit(&alert(n, Priority::Error));
+    }
+    drop(outputs);
+    let rx = Receiver::start_on(&format!("127.0.0.1:{port}"), |_| (200, Vec::new()));
+    let outputs = Outputs::from_config(&cfg).unwrap();
+    assert_eq!(outputs.reloaded(), [("webhook".to_string(), 5)]);
+    assert_eq!(evt_nums(&rx.wait_for(5, WAIT)), [0, 1, 2, 3, 4]);
+    assert_eq!(outputs.shutdown(WAIT).sink("webhook").unwrap().delivered, 5);
+    std::fs::remove_dir_all(spool).unwrap();
+}

@@ -227,6 +227,10 @@ impl Outputs {
     /// sink until `timeout` to deliver its queue. What is left is persisted
     /// in the spool (and delivered on the next start) or counted as failed.
     pub fn shutdown(mut self, timeout: Duration) -> DeliveryReport {
+        self.close(timeout)
+    }
+
+    fn close(&mut self, timeout: Duration) -> DeliveryReport {
         let deadline = Instant::now() + timeout;
         if let Some((stop, thread)) = self.ticker.take() {
             drop(stop);
@@ -259,6 +263,17 @@ impl Outputs {
             server.stop();
         }
         DeliveryReport { sinks }
+    }
+}
+
+impl Drop for Outputs {
+    /// An error path that never called [`Outputs::shutdown`] still delivers,
+    /// spools or counts what is queued instead of losing it with the process.
+    fn drop(&mut self) {
+        if !self.workers.is_empty() {
+            let report = self.close(self.shutdown_timeout);
+            eprint!("{report}");
+        }
     }
 }
 
