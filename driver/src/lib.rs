@@ -39,7 +39,7 @@
 //! assert_eq!(ev.param(1).unwrap().unwrap(), ParamValue::Str(b"/etc/shadow"));
 //! ```
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
@@ -49,7 +49,10 @@ pub mod event;
 pub mod flags;
 pub mod header;
 pub mod param;
+pub mod ring;
+pub mod shim;
 pub mod syscalls;
+mod sys;
 mod table;
 mod types;
 mod version;

@@ -1,0 +1,546 @@
+//! Turns one traced syscall into the same exit event the eBPF probe writes,
+//! through the shared [`EventBuilder`]: parameters come from the
+//! [`params`](super::params) table, process facts from `/proc`, strings and
+//! buffers from the tracee's memory.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::os::fd::AsFd;
+
+use super::params::{self, Src};
+use super::procinfo::{self, ProcInfo};
+use crate::param::{SockAddr, SockTuple};
+use crate::sys;
+use crate::{event_info, EventBuilder, EventCode, ParamInfo, ParamType, ParamValue};
+
+/// Longest path read from a tracee (the probes' `PATH_MAX_LEN`).
+const PATH_MAX: usize = 4096;
+/// Most iovecs gathered for readv/writev data.
+const MAX_IOVECS: usize = 16;
+
+/// One completed syscall of a traced thread.
+#[derive(Debug, Clone)]
+pub(crate) struct Completed {
+    pub(crate) tid: i32,
+    pub(crate) tgid: i32,
+    pub(crate) nr: u64,
+    pub(crate) args: [u64; 6],
+    pub(crate) ret: i64,
+    /// execve/execveat: the path argument, read at entry (the image is gone at exit).
+    pub(crate) filename: Option<Vec<u8>>,
+}
+
+/// Reads a NUL-terminated string from the tracee, page by page.
+pub(crate) fn read_string(tid: i32, addr: u64, max: usize) -> Option<Vec<u8>> {
+    if addr == 0 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut at = addr;
+    while out.len() < max {
+        // Stop each read at a page end: the string may end just before an unmapped page.
+        let room = 4096 - (at % 4096) as usize;
+        let mut chunk = vec![0u8; room.min(max - out.len())];
+        let n = sys::read_tracee(tid, at, &mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        if let Some(nul) = chunk[..n].iter().position(|&b| b == 0) {
+            out.extend_from_slice(&chunk[..nul]);
+            return Some(out);
+        }
+        out.extend_from_slice(&chunk[..n]);
+        at += n as u64;
+    }
+    Some(out)
+}
+
+/// Reads up to `len` bytes from the tracee (fewer at an unmapped page).
+pub(crate) fn read_bytes(tid: i32, addr: u64, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    let n = if addr == 0 {
+        0
+    } else {
+        sys::read_tracee(tid, addr, &mut buf).unwrap_or(0)
+    };
+    buf.truncate(n);
+    buf
+}
+
+/// The encoder of one tracer: a reused builder and output buffer.
+#[derive(Debug)]
+pub(crate) struct Encoder {
+    builder: EventBuilder,
+    pub(crate) out: Vec<u8>,
+    pub(crate) snaplen: u32,
+}
+
+impl Encoder {
+    pub(crate) fn new() -> Encoder {
+        Encoder {
+            builder: EventBuilder::new(EventCode::GENERIC_X, 0, 0),
+            out: Vec::with_capacity(4096),
+            snaplen: 80,
+        }
+    }
+
+    fn finish(&mut self) -> Result<&[u8], crate::Error> {
+        self.out.clear();
+        self.builder.finish(&mut self.out)?;
+        Ok(&self.out)
+    }
+
+    /// The exit event of a completed syscall (clone and execve families
+    /// have their own builders; the tracer picks).
+    pub(crate) fn syscall_exit(
+        &mut self,
+        ts: u64,
+        call: &Completed,
+    ) -> Result<&[u8], crate::Error> {
+        let tid = call.tid as u64;
+        let Some(sc) = crate::syscalls::by_native(call.nr as u32) else {
+            return self.generic(ts, tid, 0, call.nr);
+        };
+        let Some((_, exit)) = sc.events else {
+            return self.generic(ts, tid, sc.ppm_sc, call.nr);
+        };
+        let info = event_info(exit.0).ok_or(crate::Error::UnknownEvent(exit.0))?;
+        self.builder.reset(exit, ts, tid);
+        let sources = params::sources(sc.name);
+        for (i, p) in info.params.iter().enumerate() {
+            let src = match sources {
+                Some(srcs) => srcs.get(i).copied().unwrap_or(Src::Default),
+                None if i == 0 => Src::Ret,
+                None => Src::Default,
+            };
+            self.push(p, src, call);
+        }
+        self.finish()
+    }
+
+    fn generic(&mut self, ts: u64, tid: u64, ppm_sc: u16, nr: u64) -> Result<&[u8], crate::Error> {
+        self.builder.reset(EventCode::GENERIC_X, ts, tid);
+        self.builder.syscall_id(ppm_sc).u16(nr as u16);
+        self.finish()
+    }
+
+    fn push(&mut self, p: &ParamInfo, src: Src, call: &Completed) {
+        let arg = |i: u8| call.args[usize::from(i)];
+        let int = |i: u8| i64::from(arg(i) as i32);
+        let b = &mut self.builder;
+        match src {
+            Src::Ret => push_int(b, p.ty, call.ret),
+            Src::Arg(i) => push_int(b, p.ty, arg(i) as i64),
+            Src::Int(i) => push_int(b, p.ty, int(i)),
+            Src::Str(i) => {
+                let s = read_string(call.tid, arg(i), PATH_MAX).unwrap_or_default();
+                push_str(b, p.ty, &s);
+            }
+            Src::Data(i) => {
+                let len = io_len(call.ret, self.snaplen);
+                b.bytes(read_bytes(call.tid, arg(i), len));
+            }
+            Src::IovData(i) => {
+                let len = io_len(call.ret, self.snaplen);
+                b.bytes(read_iovecs(call.tid, arg(i), arg(i + 1), len).0);
+            }
+            Src::IovLen(i) => {
+                let total = read_iovecs(call.tid, arg(i), arg(i + 1), 0).1;
+                push_int(b, p.ty, total as i64);
+            }
+            Src::OpenFlags(i) => push_int(b, p.ty, i64::from(params::open_flags_to_ppm(arg(i)))),
+            Src::OpenMode { flags, mode } => {
+                let creates = arg(flags) & (0o100 | 0o20000000) != 0;
+                push_int(
+                    b,
+                    p.ty,
+                    if creates {
+                        (arg(mode) & 0o7777) as i64
+                    } else {
+                        0
+                    },
+                );
+            }
+            Src::OpenHow(i, field) => {
+                let how = read_bytes(call.tid, arg(i), 24);
+                let word = |n: usize| {
+                    how.get(n * 8..n * 8 + 8)
+                        .map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8])))
+                };
+                let v = match field {
+                    0 => u64::from(params::open_flags_to_ppm(word(0))),
+                    1 if word(0) & (0o100 | 0o20000000) != 0 => word(1) & 0o7777,
+                    1 => 0,
+                    _ => word(2),
+                };
+                push_int(b, p.ty, v as i64);
+            }
+            Src::ModeBits(i) => push_int(b, p.ty, (arg(i) & 0o7777) as i64),
+            Src::RetDev | Src::RetIno => {
+                let (dev, ino) = if call.ret >= 0 {
+                    procinfo::fd_dev_ino(call.tgid, call.ret)
+                } else {
+                    (0, 0)
+                };
+                push_int(
+                    b,
+                    p.ty,
+                    if src == Src::RetDev {
+                        i64::from(dev)
+                    } else {
+                        ino as i64
+                    },
+                );
+            }
+            Src::CloneFlags(i) => push_int(b, p.ty, i64::from(params::clone_flags_to_ppm(arg(i)))),
+            Src::SockType(i) => push_int(b, p.ty, (arg(i) & 0xf) as i64),
+            Src::SockFlags(i) => {
+                let f = arg(i);
+                let v = if f & 0o4000 != 0 { 64 } else { 0 }
+                    | if f & 0o2000000 != 0 { 4096 } else { 0 };
+                push_int(b, p.ty, v);
+            }
+            Src::SockAddr(i) => {
+                let raw = read_bytes(call.tid, arg(i), (arg(i + 1) as usize).min(128));
+                match parse_sockaddr(&raw) {
+                    Some(addr) => b.sockaddr(&addr),
+                    None => b.empty(),
+                };
+            }
+            Src::TupleOfArg(i) => push_tuple(b, call.tgid, int(i), false),
+            Src::TupleOfRet => push_tuple(b, call.tgid, call.ret, true),
+            Src::IntPair(i, j) => {
+                let raw = read_bytes(call.tid, arg(i) + 4 * u64::from(j), 4);
+                let v = raw.try_into().map_or(0, i32::from_le_bytes);
+                push_int(b, p.ty, if call.ret < 0 { 0 } else { i64::from(v) });
+            }
+            Src::DynU64(i) => {
+                let mut bytes = vec![0u8];
+                bytes.extend_from_slice(&arg(i).to_le_bytes());
+                b.raw(&bytes);
+            }
+            Src::PtraceRequest(i) => {
+                push_int(b, p.ty, i64::from(params::ptrace_request_to_ppm(arg(i))))
+            }
+            Src::Default => push_int(b, p.ty, 0),
+        }
+    }
+
+    /// A clone-family exit event: the parent side (`res` = child tid) or
+    /// the child side (`res` = 0, `tid` = the child).
+    pub(crate) fn clone_event(
+        &mut self,
+        ts: u64,
+        code: EventCode,
+        res: i64,
+        kernel_flags: u64,
+        info: &ProcInfo,
+    ) -> Result<&[u8], crate::Error> {
+        self.builder.reset(code, ts, info.tid as u64);
+        self.process_common(code, res, info);
+        let mut flags = params::clone_flags_to_ppm(kernel_flags);
+        if info.vtid != info.tid {
+            flags |= 1 << 29; // PPM_CL_CHILD_IN_PIDNS
+        }
+        self.builder
+            .flags32(flags)
+            .u32(info.uid)
+            .u32(info.gid)
+            .pid(info.vtid)
+            .pid(info.vpid)
+            .u64(0);
+        self.finish()
+    }
+
+    /// `res` .. `cgroups`: the parameters clone and execve share.
+    fn process_common(&mut self, code: EventCode, res: i64, info: &ProcInfo) {
+        let ty_of = |i: usize, default| {
+            event_info(code.0)
+                .and_then(|e| e.params.get(i))
+                .map_or(default, |p| p.ty)
+        };
+        let (res_ty, fdlimit_ty) = (ty_of(0, ParamType::Errno), ty_of(7, ParamType::Uint64));
+        let b = &mut self.builder;
+        push_int(b, res_ty, res);
+        b.str(&info.exe)
+            .bytes(&info.args)
+            .pid(info.tid)
+            .pid(info.pid)
+            .pid(info.ptid)
+            .str(&info.cwd);
+        push_int(b, fdlimit_ty, info.fdlimit as i64);
+        b.u64(info.pgft_maj)
+            .u64(info.pgft_min)
+            .u32(info.vm_size)
+            .u32(info.vm_rss)
+            .u32(info.vm_swap)
+            .str(&info.comm)
+            .bytes(&info.cgroups);
+    }
+
+    /// A successful execve/execveat exit, read once the new image runs.
+    pub(crate) fn execve_success(
+        &mut self,
+        ts: u64,
+        call: &Completed,
+        execveat: bool,
+    ) -> Result<&[u8], crate::Error> {
+        let code = if execveat {
+            EventCode::EXECVEAT_X
+        } else {
+            EventCode::EXECVE_19_X
+        };
+        let info = ProcInfo::read(call.tid);
+        self.builder.reset(code, ts, call.tid as u64);
+        self.process_common(code, 0, &info);
+        let (ino, ctime, mtime, exe_path) = procinfo::exe_facts(call.tid);
+        self.builder
+            .bytes(procinfo::environ(call.tid))
+            .u32(info.tty)
+            .pid(info.pgid)
+            .uid(info.loginuid)
+            .flags32(0)
+            .u64(info.caps[0])
+            .u64(info.caps[1])
+            .u64(info.caps[2])
+            .u64(ino)
+            .abstime(ctime)
+            .abstime(mtime)
+            .uid(info.uid)
+            .path(&exe_path)
+            .pid(info.pgid)
+            .gid(info.gid);
+        if !execveat {
+            self.builder
+                .path(call.filename.as_deref().unwrap_or_default());
+        }
+        self.finish()
+    }
+
+    /// A failed execve/execveat: the old image is still there; exe is the
+    /// path asked for and the arguments are empty (as the probe does).
+    pub(crate) fn execve_failed(
+        &mut self,
+        ts: u64,
+        call: &Completed,
+        execveat: bool,
+    ) -> Result<&[u8], crate::Error> {
+        let code = if execveat {
+            EventCode::EXECVEAT_X
+        } else {
+            EventCode::EXECVE_19_X
+        };
+        let mut info = ProcInfo::read(call.tid);
+        let path = call.filename.clone().unwrap_or_default();
+        info.exe = path.clone();
+        info.args.clear();
+        self.builder.reset(code, ts, call.tid as u64);
+        self.process_common(code, call.ret, &info);
+        let (ino, ctime, mtime, exe_path) = procinfo::exe_facts(call.tid);
+        self.builder
+            .bytes(procinfo::environ(call.tid))
+            .u32(info.tty)
+            .pid(info.pgid)
+            .uid(info.loginuid)
+            .flags32(0)
+            .u64(info.caps[0])
+            .u64(info.caps[1])
+            .u64(info.caps[2])
+            .u64(ino)
+            .abstime(ctime)
+            .abstime(mtime)
+            .uid(info.uid)
+            .path(&exe_path)
+            .pid(info.pgid)
+            .gid(info.gid);
+        if !execveat {
+            self.builder.path(&path);
+        }
+        self.finish()
+    }
+
+    /// `procexit` for a thread that ended with wait status `status`.
+    pub(crate) fn procexit(
+        &mut self,
+        ts: u64,
+        tid: i32,
+        status: i32,
+    ) -> Result<&[u8], crate::Error> {
+        self.builder.reset(EventCode::PROCEXIT_1_E, ts, tid as u64);
+        self.builder
+            .errno(i64::from(status))
+            .errno(i64::from((status >> 8) & 0xff))
+            .signal((status & 0x7f) as u8)
+            .u8(u8::from(status & 0x80 != 0))
+            .pid(0);
+        self.finish()
+    }
+}
+
+fn io_len(ret: i64, snaplen: u32) -> usize {
+    if ret <= 0 {
+        0
+    } else {
+        (ret as u64).min(u64::from(snaplen)) as usize
+    }
+}
+
+/// Gathers up to `limit` bytes from an iovec array; also returns the total length.
+fn read_iovecs(tid: i32, iov: u64, count: u64, limit: usize) -> (Vec<u8>, u64) {
+    let count = (count as usize).min(MAX_IOVECS);
+    let raw = read_bytes(tid, iov, count * 16);
+    let mut data = Vec::new();
+    let mut total = 0u64;
+    for entry in raw.chunks_exact(16) {
+        let base = u64::from_le_bytes(entry[..8].try_into().unwrap_or([0; 8]));
+        let len = u64::from_le_bytes(entry[8..].try_into().unwrap_or([0; 8]));
+        total = total.saturating_add(len);
+        let want = (len as usize).min(limit.saturating_sub(data.len()));
+        if want > 0 {
+            data.extend(read_bytes(tid, base, want));
+        }
+    }
+    (data, total)
+}
+
+fn push_str(b: &mut EventBuilder, ty: ParamType, s: &[u8]) {
+    match ty {
+        ParamType::ByteBuf => b.bytes(s),
+        _ => b.push(ty, &ParamValue::Str(s)),
+    };
+}
+
+/// Pushes an integer as the parameter's type, truncated to its width.
+pub(crate) fn push_int(b: &mut EventBuilder, ty: ParamType, v: i64) {
+    use ParamType as T;
+    use ParamValue as V;
+    let value = match ty {
+        T::Int8 => V::Int(i64::from(v as i8)),
+        T::Int16 => V::Int(i64::from(v as i16)),
+        T::Int32 => V::Int(i64::from(v as i32)),
+        T::Int64 => V::Int(v),
+        T::Errno => V::Errno(v),
+        T::Fd => V::Fd(v),
+        T::Fd32 => V::Fd(i64::from(v as i32)),
+        T::Pid => V::Pid(v),
+        T::Pid32 => V::Pid(i64::from(v as i32)),
+        T::Uint8 => V::Uint(u64::from(v as u8)),
+        T::Uint16 => V::Uint(u64::from(v as u16)),
+        T::Uint32 => V::Uint(u64::from(v as u32)),
+        T::Uint64 => V::Uint(v as u64),
+        T::Flags8 => V::Flags(u32::from(v as u8)),
+        T::Flags16 => V::Flags(u32::from(v as u16)),
+        T::Flags32 => V::Flags(v as u32),
+        T::EnumFlags8 => V::EnumFlags(u32::from(v as u8)),
+        T::EnumFlags16 => V::EnumFlags(u32::from(v as u16)),
+        T::EnumFlags32 => V::EnumFlags(v as u32),
+        T::Uid => V::Uid(v as u32),
+        T::Gid => V::Gid(v as u32),
+        T::Mode => V::Mode(v as u32),
+        T::SigType => V::Signal(v as u8),
+        T::SyscallId => V::SyscallId(v as u16),
+        T::Port => V::Port(v as u16),
+        T::RelTime => V::RelTime(v as u64),
+        T::AbsTime => V::AbsTime(v as u64),
+        T::CharBuf | T::FsPath | T::FsRelPath => V::Str(b""),
+        T::ByteBuf => V::Bytes(b""),
+        T::CharBufArray | T::CharBufPairArray => V::StrArray(b""),
+        T::Dyn => {
+            let mut bytes = vec![0u8];
+            bytes.extend_from_slice(&v.to_le_bytes());
+            b.raw(&bytes);
+            return;
+        }
+        _ => V::Empty,
+    };
+    b.push(ty, &value);
+}
+
+/// A raw `struct sockaddr` as a `PT_SOCKADDR` value.
+pub(crate) fn parse_sockaddr(raw: &[u8]) -> Option<SockAddr<'_>> {
+    let family = u16::from_le_bytes(raw.get(..2)?.try_into().ok()?);
+    match family {
+        2 => {
+            let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
+            let o: [u8; 4] = raw.get(4..8)?.try_into().ok()?;
+            Some(SockAddr::Inet {
+                addr: Ipv4Addr::from(o),
+                port,
+            })
+        }
+        10 => {
+            let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
+            let o: [u8; 16] = raw.get(8..24)?.try_into().ok()?;
+            Some(SockAddr::Inet6 {
+                addr: Ipv6Addr::from(o),
+                port,
+            })
+        }
+        1 => {
+            let path = raw.get(2..).unwrap_or_default();
+            let path = if path.first() == Some(&0) {
+                &path[1..]
+            } else {
+                path
+            };
+            let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
+            Some(SockAddr::Unix(&path[..end]))
+        }
+        f => Some(SockAddr::Other {
+            family: f as u8,
+            rest: raw.get(2..).unwrap_or_default(),
+        }),
+    }
+}
+
+/// The socket tuple of fd `fd` of process `pid`: local → peer for
+/// outbound calls, peer → local for inbound ones (accept).
+fn push_tuple(b: &mut EventBuilder, pid: i32, fd: i64, inbound: bool) {
+    let names = (fd >= 0)
+        .then(|| sys::dup_tracee_fd(pid, fd as i32).ok())
+        .flatten()
+        .map(|own| {
+            (
+                sys::socket_name(own.as_fd(), false).unwrap_or_default(),
+                sys::socket_name(own.as_fd(), true).unwrap_or_default(),
+            )
+        });
+    let Some((local, peer)) = names else {
+        b.empty();
+        return;
+    };
+    let (src, dst) = if inbound {
+        (&peer, &local)
+    } else {
+        (&local, &peer)
+    };
+    let tuple = match (parse_sockaddr(src), parse_sockaddr(dst)) {
+        (
+            Some(SockAddr::Inet { addr: s, port: sp }),
+            Some(SockAddr::Inet { addr: d, port: dp }),
+        ) => Some(SockTuple::Inet {
+            src: s,
+            sport: sp,
+            dst: d,
+            dport: dp,
+        }),
+        (
+            Some(SockAddr::Inet6 { addr: s, port: sp }),
+            Some(SockAddr::Inet6 { addr: d, port: dp }),
+        ) => Some(SockTuple::Inet6 {
+            src: s,
+            sport: sp,
+            dst: d,
+            dport: dp,
+        }),
+        (Some(SockAddr::Unix(a)), Some(SockAddr::Unix(p))) => Some(SockTuple::Unix {
+            src: 0,
+            dst: 0,
+            path: if p.is_empty() { a } else { p },
+        }),
+        _ => None,
+    };
+    match tuple {
+        Some(t) => b.socktuple(&t),
+        None => b.empty(),
+    };
+}

@@ -1,0 +1,275 @@
+//! Where each parameter of a syscall's exit event comes from: a small
+//! declarative table, one row per syscall, read in the event table's
+//! parameter order. The encoder ([`super::encode`]) turns each source into a
+//! value of the parameter's schema type, so the table never repeats types.
+
+/// The source of one parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Src {
+    /// The syscall's return value.
+    Ret,
+    /// Argument `i` as an integer (truncated to the parameter's width).
+    Arg(u8),
+    /// Argument `i` as an `int` (fds, pids, signed ints).
+    Int(u8),
+    /// NUL-terminated string at the pointer in argument `i`.
+    Str(u8),
+    /// I/O data at the pointer in argument `i`: `min(ret, snaplen)` bytes.
+    Data(u8),
+    /// I/O data gathered from the iovec array at argument `i` (count at `i + 1`).
+    IovData(u8),
+    /// Total length of the iovec array at argument `i` (count at `i + 1`).
+    IovLen(u8),
+    /// Kernel open flags in argument `i`, as `PPM_O_*`.
+    OpenFlags(u8),
+    /// Open mode: argument `mode` when the flags in argument `flags` create.
+    OpenMode { flags: u8, mode: u8 },
+    /// `struct open_how` at argument `i`: field 0 flags, 1 mode, 2 resolve.
+    OpenHow(u8, u8),
+    /// Mode bits of argument `i` (`& 07777`).
+    ModeBits(u8),
+    /// Device of the file behind the returned fd (kernel `dev_t` encoding).
+    RetDev,
+    /// Inode of the file behind the returned fd.
+    RetIno,
+    /// Kernel clone flags in argument `i`, as `PPM_CL_*`.
+    CloneFlags(u8),
+    /// Socket type in argument `i` without `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
+    SockType(u8),
+    /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` of argument `i` as `PPM_O_*`.
+    SockFlags(u8),
+    /// Socket address at argument `i`, length in argument `i + 1`.
+    SockAddr(u8),
+    /// Local/peer tuple of the socket fd in argument `i` (outbound).
+    TupleOfArg(u8),
+    /// Peer/local tuple of the returned socket fd (inbound: accept).
+    TupleOfRet,
+    /// Element `j` of the `int[2]` at argument `i` (pipe, socketpair).
+    IntPair(u8, u8),
+    /// `PT_DYN` with selector 0 (u64) holding argument `i`.
+    DynU64(u8),
+    /// `PTRACE_*` request in argument `i` as `PPM_PTRACE_*`.
+    PtraceRequest(u8),
+    /// The type's default value (not extracted by the shim).
+    Default,
+}
+
+use Src::*;
+
+/// The sources of each syscall's exit-event parameters, by syscall name.
+/// Syscalls with dedicated events that are not listed get `res` and type
+/// defaults; syscalls without dedicated events are generic events.
+pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
+    Some(match syscall {
+        "open" => &[
+            Ret,
+            Str(0),
+            OpenFlags(1),
+            OpenMode { flags: 1, mode: 2 },
+            RetDev,
+            RetIno,
+        ],
+        "openat" => &[
+            Ret,
+            Int(0),
+            Str(1),
+            OpenFlags(2),
+            OpenMode { flags: 2, mode: 3 },
+            RetDev,
+            RetIno,
+        ],
+        "openat2" => &[
+            Ret,
+            Int(0),
+            Str(1),
+            OpenHow(2, 0),
+            OpenHow(2, 1),
+            OpenHow(2, 2),
+            RetDev,
+            RetIno,
+        ],
+        "creat" => &[Ret, Str(0), ModeBits(1), RetDev, RetIno, Default],
+        "close" | "fchdir" | "dup" => &[Ret, Int(0)],
+        "read" | "write" => &[Ret, Data(1), Int(0), Arg(2)],
+        "pread64" | "pwrite64" => &[Ret, Data(1), Int(0), Arg(2), Arg(3)],
+        "readv" => &[Ret, IovLen(1), IovData(1), Int(0)],
+        "writev" => &[Ret, IovData(1), Int(0), IovLen(1)],
+        "preadv" => &[Ret, IovLen(1), IovData(1), Int(0), Arg(3)],
+        "pwritev" => &[Ret, IovData(1), Int(0), IovLen(1), Arg(3)],
+        "socket" => &[Ret, Arg(0), SockType(1), Arg(2), SockFlags(1)],
+        "socketpair" => &[
+            Ret,
+            IntPair(3, 0),
+            IntPair(3, 1),
+            Default,
+            Default,
+            Arg(0),
+            SockType(1),
+            Arg(2),
+        ],
+        "connect" => &[Ret, TupleOfArg(0), Int(0), SockAddr(1)],
+        "accept" => &[Ret, TupleOfRet, Default, Default, Default],
+        "accept4" => &[Ret, TupleOfRet, Default, Default, Default, Int(3)],
+        "bind" => &[Ret, SockAddr(1), Int(0)],
+        "listen" => &[Ret, Int(0), Int(1)],
+        "sendto" => &[Ret, Data(1), Int(0), Arg(2), TupleOfArg(0)],
+        "recvfrom" => &[Ret, Data(1), TupleOfArg(0), Int(0), Arg(2)],
+        "sendmsg" => &[Ret, Default, Int(0), Default, TupleOfArg(0)],
+        "recvmsg" => &[Ret, Default, Default, TupleOfArg(0), Default, Int(0)],
+        "shutdown" => &[Ret, Int(0), Arg(1)],
+        "unlink" | "rmdir" | "chdir" | "chroot" => &[Ret, Str(0)],
+        "unlinkat" => &[Ret, Int(0), Str(1), Arg(2)],
+        "rename" | "link" | "symlink" => &[Ret, Str(0), Str(1)],
+        "renameat" => &[Ret, Int(0), Str(1), Int(2), Str(3)],
+        "renameat2" | "linkat" => &[Ret, Int(0), Str(1), Int(2), Str(3), Arg(4)],
+        "symlinkat" => &[Ret, Str(0), Int(1), Str(2)],
+        "mkdir" | "chmod" => &[Ret, Str(0), Arg(1)],
+        "mkdirat" | "fchmodat" => &[Ret, Int(0), Str(1), Arg(2)],
+        "fchmod" => &[Ret, Int(0), Arg(1)],
+        "chown" => &[Ret, Str(0), Arg(1), Arg(2)],
+        "fchownat" => &[Ret, Int(0), Str(1), Arg(2), Arg(3), Arg(4)],
+        "setuid" | "setgid" | "bpf" => &[Ret, Arg(0)],
+        "setresuid" | "setresgid" => &[Ret, Arg(0), Arg(1), Arg(2)],
+        "ptrace" => &[Ret, DynU64(2), DynU64(3), PtraceRequest(0), Int(1)],
+        "mount" => &[Ret, Str(0), Str(1), Str(2), Arg(3)],
+        "umount2" | "memfd_create" => &[Ret, Str(0), Arg(1)],
+        "kill" => &[Ret, Int(0), Arg(1)],
+        "tgkill" => &[Ret, Int(0), Int(1), Arg(2)],
+        "dup2" => &[Ret, Int(0), Int(1)],
+        "dup3" => &[Ret, Int(0), Int(1), Arg(2)],
+        "pipe" => &[Ret, IntPair(0, 0), IntPair(0, 1), Default],
+        "pipe2" => &[Ret, IntPair(0, 0), IntPair(0, 1), Default, Arg(1)],
+        "init_module" => &[Ret, Default, Arg(1), Str(2)],
+        "finit_module" => &[Ret, Int(0), Str(1), Arg(2)],
+        "setns" => &[Ret, Int(0), CloneFlags(1)],
+        "unshare" => &[Ret, CloneFlags(0)],
+        "prctl" => &[Ret, Arg(0), Default, Arg(1)],
+        "mmap" => &[
+            Ret,
+            Default,
+            Default,
+            Default,
+            Arg(0),
+            Arg(1),
+            Arg(2),
+            Arg(3),
+            Int(4),
+            Arg(5),
+        ],
+        "mprotect" => &[Ret, Arg(0), Arg(1), Arg(2)],
+        "newfstatat" => &[Ret, Int(0), Str(1), Arg(3)],
+        _ => return None,
+    })
+}
+
+/// Kernel open flags to `PPM_O_*` (libs' `open_flags_to_scap`).
+pub(crate) fn open_flags_to_ppm(flags: u64) -> u32 {
+    let mut r = match flags & 3 {
+        0 => 1,
+        1 => 2,
+        2 => 3,
+        _ => 0,
+    };
+    for (kernel, ppm) in [
+        (0o100, 4),
+        (0o2000, 8),
+        (0o10000, 16),
+        (0o200, 32),
+        (0o4000, 64),
+        (0o4000000, 128),
+        (0o1000, 256),
+        (0o40000, 512),
+        (0o200000, 1024),
+        (0o100000, 2048),
+        (0o2000000, 4096),
+        (0o20000000, 8192),
+    ] {
+        if flags & kernel != 0 {
+            r |= ppm;
+        }
+    }
+    r
+}
+
+/// Kernel `CLONE_*` to `PPM_CL_*`.
+pub(crate) fn clone_flags_to_ppm(flags: u64) -> u32 {
+    const MAP: &[(u64, u32)] = &[
+        (0x400, 1),
+        (0x200, 2),
+        (0x8000_0000, 4),
+        (0x0800_0000, 8),
+        (0x4000_0000, 16),
+        (0x20000, 32),
+        (0x2000_0000, 64),
+        (0x0400_0000, 128),
+        (0x8000, 256),
+        (0x10_0000, 512),
+        (0x2000, 1024),
+        (0x800, 2048),
+        (0x4_0000, 4096),
+        (0x1_0000, 8192),
+        (0x80_0000, 1 << 14),
+        (0x100, 1 << 15),
+        (0x1000_0000, 1 << 20),
+        (0x20_0000, 1 << 23),
+        (0x0100_0000, 1 << 24),
+        (0x8_0000, 1 << 25),
+        (0x4000, 1 << 27),
+        (0x0200_0000, 1 << 28),
+    ];
+    MAP.iter()
+        .filter(|(k, _)| flags & k != 0)
+        .fold(0, |r, (_, p)| r | p)
+}
+
+/// Kernel `PTRACE_*` request to `PPM_PTRACE_*` (0 when not mapped).
+pub(crate) fn ptrace_request_to_ppm(req: u64) -> u16 {
+    match req {
+        0..=9 => req as u16 + 1,
+        16 => 11,
+        17 => 12,
+        24 => 13,
+        0x4200..=0x4206 => (req - 0x4200) as u16 + 14,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_matches_its_event_arity() {
+        for sc in crate::syscalls::all() {
+            let Some(srcs) = sources(sc.name) else {
+                continue;
+            };
+            let (_, exit) = sc.event_pair();
+            let info = crate::event_info(exit.0).unwrap();
+            assert_eq!(
+                srcs.len(),
+                info.params.len(),
+                "{}: sources vs {} params",
+                sc.name,
+                info.name
+            );
+        }
+    }
+
+    #[test]
+    fn flag_conversions_follow_libs() {
+        // O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC
+        assert_eq!(
+            open_flags_to_ppm(0o1 | 0o100 | 0o1000 | 0o2000000),
+            2 | 4 | 256 | 4096
+        );
+        assert_eq!(open_flags_to_ppm(0), 1, "O_RDONLY");
+        // CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD
+        assert_eq!(
+            clone_flags_to_ppm(0x100 | 0x200 | 0x400 | 0x800 | 0x10000),
+            (1 << 15) | 2 | 1 | 2048 | 8192
+        );
+        assert_eq!(ptrace_request_to_ppm(0x4206), 20);
+        assert_eq!(ptrace_request_to_ppm(16), 11);
+    }
+}
