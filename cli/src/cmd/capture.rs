@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use driver::ParamValue;
-use libcapture::backend::bpf::{BpfCapture, BpfOptions, SyscallSet};
+use libcapture::backend::bpf::{synthesize_enter, BpfCapture, BpfOptions, SyscallSet};
 use libcapture::capture::{Capture, CapturedEvent, Next, Stats};
 use libcapture::scap::Writer;
 
@@ -55,6 +55,11 @@ pub struct Args {
     /// CPUs sharing one kernel ring buffer.
     #[arg(long, default_value_t = 1)]
     pub cpus_per_ring: u32,
+    /// Write exit events only; by default each exit event in the file is
+    /// preceded by its enter event (synthesised from the exit's params), which
+    /// sysdig 0.29.3 needs to track fds and credentials.
+    #[arg(long)]
+    pub exit_only: bool,
     /// Capture only this command's process tree; the capture ends when it exits.
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -73,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ..BpfOptions::default()
     };
     let mut capture = options.open().context("cannot start the eBPF capture")?;
-    let mut sink = Sink::open(args.write.as_ref(), &capture)?;
+    let mut sink = Sink::open(args.write.as_ref(), &capture, !args.exit_only)?;
 
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
@@ -145,12 +150,13 @@ fn should_stop(
 
 /// Where events go: a .scap file or the terminal.
 enum Sink {
-    File(Writer<BufWriter<File>>, PathBuf),
+    /// The writer, the path, and the buffer for synthesised enter events (None: exit only).
+    File(Writer<BufWriter<File>>, PathBuf, Option<Vec<u8>>),
     Print(BufWriter<std::io::Stdout>),
 }
 
 impl Sink {
-    fn open(path: Option<&PathBuf>, capture: &BpfCapture) -> anyhow::Result<Sink> {
+    fn open(path: Option<&PathBuf>, capture: &BpfCapture, enters: bool) -> anyhow::Result<Sink> {
         let Some(path) = path else {
             return Ok(Sink::Print(BufWriter::new(std::io::stdout())));
         };
@@ -166,14 +172,23 @@ impl Sink {
         writer
             .write_snapshot(capture.snapshot())
             .with_context(|| format!("{}: writing the /proc snapshot", path.display()))?;
-        Ok(Sink::File(writer, path.clone()))
+        Ok(Sink::File(writer, path.clone(), enters.then(Vec::new)))
     }
 
     fn write(&mut self, event: &CapturedEvent<'_>, num: u64) -> anyhow::Result<()> {
         match self {
-            Sink::File(writer, path) => writer
-                .write_event(event.cpu, event.flags, &event.event)
-                .with_context(|| format!("{}", path.display())),
+            Sink::File(writer, path, enter) => {
+                if let Some(buf) = enter {
+                    if synthesize_enter(&event.event, buf) {
+                        writer
+                            .write_event_bytes(event.cpu, event.flags, buf)
+                            .with_context(|| format!("{}", path.display()))?;
+                    }
+                }
+                writer
+                    .write_event(event.cpu, event.flags, &event.event)
+                    .with_context(|| format!("{}", path.display()))
+            }
             Sink::Print(out) => {
                 let line = render(event, num);
                 out.write_all(line.as_bytes()).context("stdout")
@@ -183,7 +198,7 @@ impl Sink {
 
     fn finish(self) -> anyhow::Result<()> {
         match self {
-            Sink::File(writer, path) => {
+            Sink::File(writer, path, _) => {
                 let mut out = writer
                     .finish()
                     .with_context(|| format!("{}", path.display()))?;
@@ -375,6 +390,7 @@ fn parse_size(text: &str) -> Result<u32, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "test data is fixed")]
 mod tests {
     use super::*;
 

@@ -52,6 +52,7 @@
 //! ```
 
 mod drain;
+pub mod enter;
 mod probe;
 pub mod selection;
 
@@ -59,6 +60,7 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+pub use enter::synthesize_enter;
 pub use selection::SyscallSet;
 
 use self::drain::Drain;
