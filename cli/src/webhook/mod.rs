@@ -9,8 +9,10 @@ mod source;
 mod tls;
 
 pub use queue::QueueLimits;
-pub use server::{WebhookConfig, WebhookEvents, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT};
-pub use source::{parse_listen, K8sAuditArgs, LiveSource};
+pub use server::{
+    ServerStop, WebhookConfig, WebhookEvents, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT,
+};
+pub use source::{parse_listen, K8sAuditArgs, LiveSource, LiveStop};
 pub use tls::TlsFiles;
 
 #[cfg(test)]

@@ -67,8 +67,8 @@ impl WebhookConfig {
             enqueue_timeout: Duration::from_secs(2),
             max_connections: 256,
             queue: QueueLimits {
-                max_events: 100_000,
-                max_bytes: 256 << 20,
+                max_events: 20_000,
+                max_bytes: 16 << 20,
             },
         }
     }
@@ -150,6 +150,13 @@ impl WebhookServer {
         )
     }
 
+    /// A handle that stops the server from any thread.
+    pub fn stop_handle(&self) -> ServerStop {
+        ServerStop {
+            shared: self.shared.clone(),
+        }
+    }
+
     /// Stops accepting; queued events are still delivered.
     pub fn stop(&mut self) {
         if self.shared.stopping.swap(true, Ordering::SeqCst) {
@@ -175,6 +182,21 @@ impl WebhookServer {
 impl Drop for WebhookServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// Stops a [`WebhookServer`] from another thread (a signal handler): new
+/// batches are refused with 503 and the event iterator ends once drained.
+#[derive(Clone)]
+pub struct ServerStop {
+    shared: Arc<Shared>,
+}
+
+impl ServerStop {
+    /// Stops taking batches and ends the event stream after the queued ones.
+    pub fn stop(&self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        self.shared.queue.close();
     }
 }
 

@@ -3,14 +3,14 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use engine::k8saudit::{open_replay, AuditItem, FollowOptions, FollowReader, StartAt};
 
-use super::server::{WebhookConfig, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT};
+use super::server::{ServerStop, WebhookConfig, WebhookServer, DEFAULT_MAX_BODY, DEFAULT_PORT};
 use super::tls::TlsFiles;
 
 /// Live Kubernetes audit sources, flattened into `harrier detect`'s options.
@@ -40,7 +40,7 @@ pub struct K8sAuditArgs {
     pub k8s_audit_token_file: Option<PathBuf>,
     /// Most audit events buffered between the webhook and the rules; a
     /// full buffer answers 503 with Retry-After.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
     pub k8s_audit_queue: usize,
     /// Read Kubernetes audit events from this log file (JSON Lines).
     #[arg(long, value_name = "PATH", conflicts_with = "k8s_audit_listen")]
@@ -62,6 +62,34 @@ pub struct LiveSource {
     pub server: Option<WebhookServer>,
     /// Set to stop a followed file.
     pub stop: Arc<AtomicBool>,
+}
+
+/// Stops a [`LiveSource`] from any thread: its iterator ends after the
+/// events already received.
+#[derive(Clone)]
+pub struct LiveStop {
+    flag: Arc<AtomicBool>,
+    server: Option<ServerStop>,
+}
+
+impl LiveStop {
+    /// Requests the stop.
+    pub fn stop(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+        if let Some(server) = &self.server {
+            server.stop();
+        }
+    }
+}
+
+impl LiveSource {
+    /// A handle to stop this source, e.g. from a Ctrl-C handler.
+    pub fn stop_handle(&self) -> LiveStop {
+        LiveStop {
+            flag: self.stop.clone(),
+            server: self.server.as_ref().map(WebhookServer::stop_handle),
+        }
+    }
 }
 
 impl K8sAuditArgs {
