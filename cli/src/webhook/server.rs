@@ -332,7 +332,8 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
     let has_body = head.header("content-length").is_some_and(|l| l != "0")
         || head.header("transfer-encoding").is_some();
     if head.path == "/healthz" && matches!(head.method.as_str(), "GET" | "HEAD") {
-        return reply(200, "ok\n", has_body);
+        let body = if head.method == "HEAD" { "" } else { "ok\n" };
+        return reply(200, body, has_body);
     }
     if head.path != config.path {
         return reply(404, "not found\n", has_body);
@@ -359,6 +360,19 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
         .map(|v| v.trim().to_ascii_lowercase());
     if media_type.as_deref() != Some("application/json") {
         return reply(415, "Content-Type must be application/json\n", true);
+    }
+    if head
+        .header("expect")
+        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
+    {
+        // curl and some other clients wait for this before sending a body.
+        if conn
+            .stream_mut()
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .is_err()
+        {
+            return reply(400, "", true);
+        }
     }
     let body = match read_body(conn, head, config) {
         Ok(body) => body,

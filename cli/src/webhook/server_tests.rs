@@ -155,6 +155,22 @@ fn routes_statuses_and_delivery_in_order() {
 }
 
 #[test]
+fn expect_100_continue_gets_an_interim_response() {
+    let server = WebhookServer::start(config()).unwrap();
+    let mut c = connect(&server);
+    let body = event(1);
+    let head = format!(
+        "POST /k8s-audit HTTP/1.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    c.write_all(head.as_bytes()).unwrap();
+    let mut interim = [0u8; 25];
+    c.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert_eq!(exchange(&mut c, body.as_bytes()).0, 200);
+}
+
+#[test]
 fn malformed_and_non_event_bodies_are_400_and_reported() {
     let server = WebhookServer::start(config()).unwrap();
     let mut c = connect(&server);

@@ -291,6 +291,40 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_is_read_oldest_file_first() {
+        let dir = std::env::temp_dir().join(format!("harrier-replay-dir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ev = |id: &str| EV.replace("\"a\"", &format!("\"{id}\""));
+        // Names in the opposite order of modification times.
+        std::fs::write(dir.join("b.log"), ev("first") + "\n").unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(dir.join("b.log"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        std::fs::write(dir.join("a.log"), ev("second") + "\n{oops\n").unwrap();
+        let got: Vec<String> = open_replay(&dir)
+            .unwrap()
+            .map(|item| match item {
+                Ok(e) => e.str_at(&["auditID"]).unwrap().to_owned(),
+                Err(d) => d.to_string(),
+            })
+            .collect();
+        assert_eq!(got[..2], ["first", "second"]);
+        assert!(
+            got[2].starts_with(&format!(
+                "{}:2: malformed JSON",
+                dir.join("a.log").display()
+            )),
+            "{got:?}"
+        );
+        assert!(open_replay(dir.join("missing")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn truncated_document_at_end_is_reported() {
         let got = read("[\n  {\"kind\":\"Event\"\n");
         assert!(
