@@ -11,6 +11,7 @@ use engine::field::FieldSource;
 use engine::k8saudit::{open_replay, K8sAuditSource};
 use engine::rules::{self, Diagnostic, Loaded};
 
+mod live;
 mod syscall;
 
 /// The event sources harrier evaluates rules against.
@@ -24,8 +25,17 @@ pub struct Args {
     #[arg(short = 'r', long = "rules")]
     pub rules: Vec<PathBuf>,
     /// Replay a `.scap` capture (syscall) or a JSON/JSON-lines audit log (k8s_audit).
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "live", conflicts_with = "live")]
     pub replay: Option<PathBuf>,
+    /// Watch the live system through the eBPF backend (needs root).
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: stop after this many seconds.
+    #[arg(long, requires = "live")]
+    pub duration: Option<f64>,
+    /// With --live: run this command, watch only its process tree, stop when it exits.
+    #[arg(last = true, requires = "live")]
+    pub command: Vec<String>,
     /// Event source of the replay; guessed from the file when absent.
     #[arg(long, value_parser = ["syscall", "k8s_audit"])]
     pub source: Option<String>,
@@ -167,6 +177,12 @@ impl<W: Write> AlertWriter<W> {
         writeln!(self.out, "{line}")
     }
 
+    /// Writes one alert and flushes (live runs print alerts as they happen).
+    pub fn write_flushed(&mut self, alert: &Alert) -> std::io::Result<()> {
+        self.write(alert)?;
+        self.out.flush()
+    }
+
     /// Flushes and prints Falco's end-of-run summary to stderr.
     pub fn finish(mut self, events: u64) -> std::io::Result<()> {
         self.out.flush()?;
@@ -213,12 +229,20 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         disable_rules: args.disable_rules.clone(),
     };
     let files = rules_files(&args.rules)?;
-    let Some(path) = args.replay.as_deref() else {
-        bail!("--replay TRACE is required");
-    };
-    let source = args.source.as_deref().unwrap_or_else(|| guess_source(path));
     let stdout = std::io::stdout();
     let mut out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
+    let Some(path) = args.replay.as_deref() else {
+        let scope = live::Scope {
+            duration: args.duration.map(std::time::Duration::from_secs_f64),
+            command: args.command.clone(),
+        };
+        let events = live::run(&files, &selection, &scope, &mut |alert| {
+            out.write_flushed(&alert)
+        })?;
+        out.finish(events)?;
+        return Ok(0);
+    };
+    let source = args.source.as_deref().unwrap_or_else(|| guess_source(path));
     let events = replay(&files, path, source, &selection, &mut |alert| {
         out.write(&alert)
     })?;

@@ -1,0 +1,89 @@
+//! `harrier detect --live`: the eBPF capture through the inspection state
+//! and the syscall rules, optionally scoped to one command's process tree.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use engine::alert::local_hostname;
+use engine::engine::Selection;
+use engine::syscall::{Inspector, Limits, SyscallSource};
+use libcapture::backend::bpf::BpfOptions;
+use libcapture::capture::{Capture, Next, Setting};
+
+use super::{ruleset, OnAlert};
+
+/// How a live run is scoped.
+#[derive(Debug, Default)]
+pub struct Scope {
+    /// Stop after this long.
+    pub duration: Option<Duration>,
+    /// Watch only this command's process tree and stop when it exits.
+    pub command: Vec<String>,
+}
+
+/// Runs the live capture through the rules until Ctrl-C, the duration, or
+/// the watched command's exit; returns the number of events seen.
+pub fn run(
+    files: &[PathBuf],
+    selection: &Selection,
+    scope: &Scope,
+    on_alert: &mut OnAlert<'_>,
+) -> anyhow::Result<u64> {
+    let source = SyscallSource;
+    let (_, set) = ruleset(files, &source, selection)?;
+    let mut capture = BpfOptions::default()
+        .open()
+        .context("cannot start the eBPF capture")?;
+    // Backends that can select events in the kernel only produce what rules need.
+    capture.configure(Setting::EventCodes(set.event_codes()))?;
+    let mut inspector = Inspector::from_snapshot(capture.snapshot(), Limits::default());
+    let hostname = local_hostname();
+    inspector.set_hostname(hostname.clone());
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
+        .context("installing the Ctrl-C handler")?;
+    if !scope.command.is_empty() {
+        capture.target_only();
+    }
+    capture.start()?;
+    let mut child = match scope.command.split_first() {
+        Some((program, rest)) => Some(capture.spawn_target(Command::new(program).args(rest))?),
+        None => None,
+    };
+    let started = Instant::now();
+    let mut stopping = false;
+    let mut events = 0u64;
+    loop {
+        if !stopping {
+            let exited = child
+                .as_mut()
+                .is_some_and(|c| c.try_wait().ok().flatten().is_some());
+            let timed_out = scope.duration.is_some_and(|d| started.elapsed() >= d);
+            if exited || timed_out || interrupted.load(Ordering::Acquire) {
+                stopping = true;
+                capture.stop()?;
+            }
+        }
+        match capture.next()? {
+            Next::Event(captured) => {
+                events += 1;
+                let evt = inspector.process(captured.event, captured.cpu, Some(captured.flags));
+                if let Some(alert) = set.process(&source, &evt, &hostname) {
+                    on_alert(alert)?;
+                }
+            }
+            Next::Timeout => {}
+            Next::Eof => break,
+        }
+    }
+    if let Some(child) = child.as_mut() {
+        let _ = child.wait();
+    }
+    Ok(events)
+}
