@@ -95,13 +95,14 @@ impl FollowReader {
         let Ok(meta) = file.metadata() else {
             return false;
         };
-        let offset = if at_end {
-            file.seek(SeekFrom::End(0)).unwrap_or(0)
+        // Starting at the end, count the lines skipped so that diagnostics
+        // name real line numbers (a fast scan, once per open).
+        let (offset, lines) = if at_end {
+            count_lines(&mut file)
         } else {
-            0
+            (0, 0)
         };
-        // Line numbers are unknown when starting at the end; count from there.
-        self.line_no = 0;
+        self.line_no = lines;
         self.partial.clear();
         self.current = Some(OpenFile {
             file,
@@ -198,6 +199,35 @@ impl FollowReader {
     }
 }
 
+/// Reads `file` to its end: (bytes, complete lines). The file position is
+/// left after the last complete line, so a partial last line is read again.
+fn count_lines(file: &mut File) -> (u64, u64) {
+    let mut buf = vec![0u8; 256 << 10];
+    let (mut bytes, mut lines, mut last_newline) = (0u64, 0u64, 0u64);
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                for (i, _) in buf[..n].iter().enumerate().filter(|(_, c)| **c == b'\n') {
+                    lines += 1;
+                    last_newline = bytes + i as u64 + 1;
+                }
+                bytes += n as u64;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    // A partial last line is still being written: read it when it ends.
+    let resume = if last_newline < bytes {
+        last_newline
+    } else {
+        bytes
+    };
+    let resume = file.seek(SeekFrom::Start(resume)).unwrap_or(bytes);
+    (resume, lines)
+}
+
 impl Iterator for FollowReader {
     type Item = AuditItem;
 
@@ -258,7 +288,7 @@ mod tests {
             for item in reader {
                 let msg = match item {
                     Ok(ev) => ev.str_at(&["auditID"]).unwrap_or("?").to_owned(),
-                    Err(d) => format!("diag: {}", d.reason),
+                    Err(d) => format!("diag {}: {}", d.location.line, d.reason),
                 };
                 if tx.send(msg).is_err() {
                     return;
@@ -289,7 +319,9 @@ mod tests {
         append(&log, &two[10..]);
         assert_eq!(recv(&rx), "2");
         append(&log, "{broken\n");
-        assert!(recv(&rx).starts_with("diag: malformed JSON"));
+        // Line 4: lines before the start were counted.
+        let diag = recv(&rx);
+        assert!(diag.starts_with("diag 4: malformed JSON"), "{diag}");
         // Rotation by rename: the rest of the old file, then the new one.
         std::fs::rename(&log, dir.join("audit.log.1")).unwrap();
         append(&dir.join("audit.log.1"), &event(3));
