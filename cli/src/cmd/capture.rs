@@ -18,6 +18,7 @@ use anyhow::Context as _;
 use driver::ParamValue;
 use libcapture::backend::bpf::{synthesize_enter, BpfCapture, BpfOptions, SyscallSet};
 use libcapture::capture::{Capture, CapturedEvent, Next, Stats};
+use libcapture::meta::Snapshot;
 use libcapture::scap::Writer;
 
 /// Backends `harrier capture` can use.
@@ -60,6 +61,10 @@ pub struct Args {
     /// sysdig 0.29.3 needs to track fds and credentials.
     #[arg(long)]
     pub exit_only: bool,
+    /// Write a minimal `/proc` snapshot: only harrier's own process, without
+    /// its environment (for captures that are shared).
+    #[arg(long)]
+    pub minimal_snapshot: bool,
     /// Capture only this command's process tree; the capture ends when it exits.
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -78,7 +83,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         ..BpfOptions::default()
     };
     let mut capture = options.open().context("cannot start the eBPF capture")?;
-    let mut sink = Sink::open(args.write.as_ref(), &capture, !args.exit_only)?;
+    let snapshot = if args.minimal_snapshot {
+        minimal_snapshot(capture.snapshot())
+    } else {
+        capture.snapshot().clone()
+    };
+    let mut sink = Sink::open(args.write.as_ref(), &snapshot, !args.exit_only)?;
 
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
@@ -148,6 +158,17 @@ fn should_stop(
         || child.is_some_and(|c| matches!(c.try_wait(), Ok(Some(_)) | Err(_)))
 }
 
+/// The snapshot restricted to this process (the parent of the target), environment cleared.
+fn minimal_snapshot(full: &Snapshot) -> Snapshot {
+    let own = u64::from(std::process::id());
+    let mut snapshot = full.clone();
+    snapshot.threads.retain(|t| t.pid == own);
+    for thread in &mut snapshot.threads {
+        thread.env.clear();
+    }
+    snapshot
+}
+
 /// Where events go: a .scap file or the terminal.
 enum Sink {
     /// The writer, the path, and the buffer for synthesised enter events (None: exit only).
@@ -156,7 +177,7 @@ enum Sink {
 }
 
 impl Sink {
-    fn open(path: Option<&PathBuf>, capture: &BpfCapture, enters: bool) -> anyhow::Result<Sink> {
+    fn open(path: Option<&PathBuf>, snapshot: &Snapshot, enters: bool) -> anyhow::Result<Sink> {
         let Some(path) = path else {
             return Ok(Sink::Print(BufWriter::new(std::io::stdout())));
         };
@@ -170,7 +191,7 @@ impl Sink {
         }
         .with_context(|| format!("{}", path.display()))?;
         writer
-            .write_snapshot(capture.snapshot())
+            .write_snapshot(snapshot)
             .with_context(|| format!("{}: writing the /proc snapshot", path.display()))?;
         Ok(Sink::File(writer, path.clone(), enters.then(Vec::new)))
     }

@@ -62,6 +62,7 @@ fn bpf_err(call: &'static str) -> impl FnOnce(libbpf_rs::Error) -> Error {
 impl Probe {
     /// Opens and loads the probe (nothing is attached yet).
     pub(crate) fn load(config: &ProbeConfig) -> Result<Probe, Error> {
+        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Warn, libbpf_message)));
         let cpus =
             u32::try_from(libbpf_rs::num_possible_cpus().map_err(bpf_err("num_possible_cpus"))?)
                 .unwrap_or(u32::MAX)
@@ -226,6 +227,15 @@ impl Probe {
             .iter()
             .map(|bytes| counters_from_bytes(bytes))
             .collect())
+    }
+}
+
+/// Forwards libbpf's warnings (verifier logs when a program is refused) to
+/// stderr, except the notice that the kernel refused the tail-call table's
+/// BTF description, which libbpf handles by retrying without it.
+fn libbpf_message(_level: libbpf_rs::PrintLevel, message: String) {
+    if !message.contains("Retrying without BTF") {
+        eprint!("{message}");
     }
 }
 
