@@ -23,6 +23,7 @@ pub mod noise;
 pub mod record;
 pub mod sink;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -65,6 +66,9 @@ struct Fanout {
     lanes: Vec<Lane>,
     noise: Option<Mutex<Noise>>,
     registry: Arc<Registry>,
+    /// `harrier_alerts_total` handles by rule and priority, so counting an
+    /// alert does not build label strings each time.
+    alert_counters: Mutex<HashMap<String, [Option<Counter>; 8]>>,
 }
 
 impl Fanout {
@@ -78,6 +82,21 @@ impl Fanout {
                 Err(TrySendError::Full(_)) => lane.queue_full.inc(),
                 Err(TrySendError::Disconnected(_)) => lane.gone.inc(),
             }
+        }
+    }
+
+    fn count_alert(&self, rule: &str, priority: Priority) {
+        let mut counters = self
+            .alert_counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !counters.contains_key(rule) {
+            counters.insert(rule.to_string(), Default::default());
+        }
+        if let Some(slots) = counters.get_mut(rule) {
+            slots[priority as usize]
+                .get_or_insert_with(|| self.registry.alerts(rule, priority.name()))
+                .inc();
         }
     }
 
@@ -153,6 +172,7 @@ impl Outputs {
             lanes,
             noise: noise.map(Mutex::new),
             registry: Arc::clone(&registry),
+            alert_counters: Mutex::new(HashMap::new()),
         });
         let ticker = if has_dedup {
             Some(start_ticker(Arc::clone(&fanout))?)
@@ -205,10 +225,7 @@ impl Outputs {
     /// [`Outputs::emit`] for an alert already in output form.
     pub fn emit_record(&self, record: Record) {
         let fanout = &self.fanout;
-        fanout
-            .registry
-            .alerts(&record.rule, record.priority.name())
-            .inc();
+        fanout.count_alert(&record.rule, record.priority);
         let record = match fanout.noise() {
             None => record,
             Some(mut noise) => {
