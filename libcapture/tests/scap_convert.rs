@@ -170,6 +170,12 @@ fn libscap_fatal_conditions_are_counted_not_fatal() {
     let unused = event(229, 3, &[]);
     assert!(n.normalize(EventRef::parse(&unused).unwrap()).is_none());
     assert_eq!((n.stats().unknown_codes, n.stats().unused_codes), (1, 1));
+    // A pending enter is forgotten when its thread exits.
+    n.normalize(EventRef::parse(&read_e).unwrap());
+    assert_eq!(n.pending_enters(), 1);
+    let procexit = event(186, 1, &[&0i64.to_le_bytes()]);
+    assert!(n.normalize(EventRef::parse(&procexit).unwrap()).is_some());
+    assert_eq!(n.pending_enters(), 0);
 }
 
 #[test]

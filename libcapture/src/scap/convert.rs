@@ -129,6 +129,11 @@ impl Normalizer {
         &self.stats
     }
 
+    /// Enter events stored and not yet consumed by their exit (one per thread at most).
+    pub fn pending_enters(&self) -> usize {
+        self.enters.len()
+    }
+
     /// Forgets stored enter events (call at a new section: thread ids restart).
     pub fn reset(&mut self) {
         self.enters.clear();
@@ -158,7 +163,10 @@ impl Normalizer {
     fn enter<'a>(&mut self, event: EventRef<'a>, info: &EventInfo) -> Option<Cow<'a, [u8]>> {
         let code = event.code().0;
         let managed = info.flags.contains(EventFlags::CONVERTER_MANAGED);
-        if managed || info.is_old_version() {
+        if info.name == "procexit" {
+            // The thread is gone: its pending enter event will never be used.
+            self.enters.remove(&event.tid());
+        } else if managed || info.is_old_version() {
             // Stored raw: its own table entry names its params for the exit.
             self.enters.insert(event.tid(), event.as_bytes().to_vec());
         }
