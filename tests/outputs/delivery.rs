@@ -253,3 +253,39 @@ fn dropping_outputs_without_shutdown_still_spools_what_is_queued() {
     assert_eq!(outputs.shutdown(WAIT).sink("webhook").unwrap().delivered, 5);
     std::fs::remove_dir_all(spool).unwrap();
 }
+
+#[test]
+fn dedup_summary_goes_out_when_the_window_ends_not_only_at_shutdown() {
+    let dir = temp_dir("dedup-timer");
+    let path = dir.join("alerts.jsonl");
+    let mut cfg = config(&[]);
+    cfg.outputs.push(sink_yaml(&format!(
+        "kind: file\npath: {}\n",
+        path.display()
+    )));
+    cfg.noise.dedup = Some(DedupConfig {
+        window: Duration::from_millis(300),
+        fields: vec![],
+    });
+    let outputs = Outputs::from_config(&cfg).unwrap();
+    for n in 0..3 {
+        outputs.emit(&alert(n, Priority::Warning));
+    }
+    let lines = || -> Vec<Value> {
+        std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    eventually(WAIT, "the summary", || lines().len() == 2);
+    assert_eq!(lines()[1]["output_fields"]["harrier.repeats"], 2);
+    outputs.emit(&alert(9, Priority::Warning));
+    let report = outputs.shutdown(WAIT);
+    assert_eq!(
+        report.sink("file").unwrap().delivered,
+        3,
+        "a new window starts with a fresh alert"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
