@@ -69,8 +69,15 @@ fn truncation_anywhere_yields_the_complete_blocks_then_an_offset() {
     for name in ["sample.scap", "cat_write.scap"] {
         let Some(data) = raw(name) else { continue };
         let layout = layout(&data);
-        let mut cuts: Vec<usize> = (0..data.len()).step_by(127).collect();
-        for (start, end, _) in &layout.blocks {
+        let mut cuts: Vec<usize> = (0..data.len()).step_by(211).collect();
+        // Around the first blocks (every kind of metadata) and every 7th after.
+        let near: Vec<_> = layout
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 8 || i % 7 == 0)
+            .collect();
+        for (_, (start, end, _)) in near {
             cuts.extend([*start, start + 1, start + 7, start + 9, end - 1, *end]);
         }
         for cut in cuts.into_iter().filter(|&c| c <= data.len()) {
