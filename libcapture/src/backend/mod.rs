@@ -2,4 +2,5 @@
 
 #[cfg(feature = "bpf")]
 pub mod bpf;
+pub mod kmod;
 pub mod savefile;

@@ -1,0 +1,529 @@
+//! The kmod backend with the user-space producer (ptrace + seccomp shim):
+//! one test per syscall family, asserting the events and their parameters
+//! by schema type, and the lifecycle faults (exit status, signals, a
+//! consumer that stops reading, detaching from an attached process).
+//!
+//! Tracing needs ptrace; where it is denied each test prints
+//! `SKIPPED: <reason>` and returns.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+use std::ffi::OsString;
+use std::time::{Duration, Instant};
+
+use driver::ring::SyscallMask;
+use driver::{EventCode, EventRef, ParamType, ParamValue};
+use libcapture::backend::kmod::{KmodCapture, KmodOptions, KmodSource};
+use libcapture::capture::{Capture, Next};
+
+/// Captured events (bytes) of one run plus the capture, for exit status and stats.
+struct Run {
+    events: Vec<Vec<u8>>,
+    capture: KmodCapture,
+}
+
+impl Run {
+    fn parsed(&self) -> impl Iterator<Item = EventRef<'_>> {
+        self.events.iter().map(|e| EventRef::parse(e).unwrap())
+    }
+
+    fn of(&self, code: EventCode) -> Vec<EventRef<'_>> {
+        self.parsed().filter(|e| e.code() == code).collect()
+    }
+
+    fn param(ev: &EventRef<'_>, name: &str) -> ParamValue<'static> {
+        let info = ev.info().unwrap();
+        let i = info
+            .params
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or_else(|| panic!("{} has no {name}", info.name));
+        let v = ev.param(i).unwrap().unwrap();
+        // Own the value so tests can compare freely.
+        match v {
+            ParamValue::Str(s) => ParamValue::Str(Box::leak(s.to_vec().into_boxed_slice())),
+            ParamValue::Bytes(s) => ParamValue::Bytes(Box::leak(s.to_vec().into_boxed_slice())),
+            ParamValue::Errno(v) => ParamValue::Errno(v),
+            ParamValue::Fd(v) => ParamValue::Fd(v),
+            ParamValue::Pid(v) => ParamValue::Pid(v),
+            ParamValue::Uint(v) => ParamValue::Uint(v),
+            ParamValue::Int(v) => ParamValue::Int(v),
+            ParamValue::Flags(v) => ParamValue::Flags(v),
+            ParamValue::EnumFlags(v) => ParamValue::EnumFlags(v),
+            ParamValue::Signal(v) => ParamValue::Signal(v),
+            ParamValue::Uid(v) => ParamValue::Uid(v),
+            ParamValue::Gid(v) => ParamValue::Gid(v),
+            ParamValue::Mode(v) => ParamValue::Mode(v),
+            _ => ParamValue::Empty,
+        }
+    }
+
+    /// Asserts every parameter of `ev` has the width/encoding of its schema type.
+    fn check_types(ev: &EventRef<'_>) {
+        let info = ev.info().unwrap();
+        assert_eq!(
+            ev.nparams(),
+            info.params.len(),
+            "{}: parameter count",
+            info.name
+        );
+        for (i, p) in info.params.iter().enumerate() {
+            let value = ev.param(i).unwrap();
+            assert!(
+                value.is_ok(),
+                "{} param {} ({:?}): {:?}",
+                info.name,
+                p.name,
+                p.ty,
+                value
+            );
+        }
+    }
+}
+
+fn options(argv: &[&str], syscalls: &str) -> KmodOptions {
+    let mut options =
+        KmodOptions::new(KmodSource::Spawn(argv.iter().map(OsString::from).collect()));
+    options.syscalls = SyscallMask::parse(syscalls).unwrap();
+    options.ring_bytes = 1 << 20;
+    options.scan_proc = false;
+    options
+}
+
+/// Runs a command under the shim to its end; `None` (after printing why) when tracing is denied.
+fn run(argv: &[&str], syscalls: &str) -> Option<Run> {
+    run_with(options(argv, syscalls))
+}
+
+fn run_with(options: KmodOptions) -> Option<Run> {
+    let mut capture = options.open().unwrap();
+    if let Err(e) = capture.start() {
+        println!("SKIPPED: ptrace is not available: {e}");
+        return None;
+    }
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        assert!(Instant::now() < deadline, "capture did not end");
+        match capture.next().unwrap() {
+            Next::Event(ev) => events.push(ev.raw().to_vec()),
+            Next::Timeout => {}
+            Next::Eof => break,
+        }
+    }
+    Some(Run { events, capture })
+}
+
+fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("harrier-kmod-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn execve_carries_full_process_info() {
+    let Some(r) = run(&["/bin/sh", "-c", "exec /bin/true one two"], "execve") else {
+        return;
+    };
+    let execs = r.of(EventCode::EXECVE_19_X);
+    assert_eq!(execs.len(), 2, "sh, then true");
+    let ev = &execs[1];
+    Run::check_types(ev);
+    assert_eq!(Run::param(ev, "res"), ParamValue::Errno(0));
+    assert_eq!(Run::param(ev, "exe"), ParamValue::Str(b"/bin/true"));
+    assert_eq!(Run::param(ev, "args"), ParamValue::Bytes(b"one\0two\0"));
+    assert_eq!(Run::param(ev, "comm"), ParamValue::Str(b"true"));
+    assert_eq!(Run::param(ev, "filename"), ParamValue::Str(b"/bin/true"));
+    let tid = ev.tid() as i64;
+    assert_eq!(Run::param(ev, "tid"), ParamValue::Pid(tid));
+    assert_eq!(Run::param(ev, "pid"), ParamValue::Pid(tid));
+    assert_eq!(
+        Run::param(ev, "ptid"),
+        ParamValue::Pid(std::process::id() as i64)
+    );
+    assert!(matches!(Run::param(ev, "fdlimit"), ParamValue::Uint(n) if n > 0));
+    assert!(
+        matches!(Run::param(ev, "trusted_exepath"), ParamValue::Str(p) if p.ends_with(b"true"))
+    );
+    assert_eq!(r.capture.exit_code(), Some(0));
+}
+
+#[test]
+fn failed_execve_reports_the_error_and_the_path() {
+    let Some(r) = run(&["/bin/sh", "-c", "/nonexistent/prog; exit 3"], "execve") else {
+        return;
+    };
+    let failed: Vec<_> = r
+        .of(EventCode::EXECVE_19_X)
+        .into_iter()
+        .filter(|e| Run::param(e, "res") == ParamValue::Errno(-2))
+        .collect();
+    assert_eq!(failed.len(), 1, "one ENOENT execve");
+    Run::check_types(&failed[0]);
+    assert_eq!(
+        Run::param(&failed[0], "exe"),
+        ParamValue::Str(b"/nonexistent/prog")
+    );
+    assert_eq!(r.capture.exit_code(), Some(3), "exit status passed through");
+}
+
+#[test]
+fn open_family_and_close() {
+    let dir = tmpdir("open");
+    let file = dir.join("made");
+    let script = format!("echo hi > {0}; cat {0} > /dev/null", file.display());
+    let Some(r) = run(&["/bin/sh", "-c", &script], "openat,open,close") else {
+        return;
+    };
+    let path = file.as_os_str().as_encoded_bytes().to_vec();
+    let opens: Vec<_> = r
+        .of(EventCode::OPENAT_2_X)
+        .into_iter()
+        .filter(|e| {
+            Run::param(e, "name") == ParamValue::Str(Box::leak(path.clone().into_boxed_slice()))
+        })
+        .collect();
+    assert_eq!(opens.len(), 2, "created by the shell, read by cat");
+    for ev in &opens {
+        Run::check_types(ev);
+        assert!(matches!(Run::param(ev, "fd"), ParamValue::Fd(fd) if fd >= 0));
+        assert_eq!(Run::param(ev, "dirfd"), ParamValue::Fd(-100), "AT_FDCWD");
+        assert!(matches!(Run::param(ev, "ino"), ParamValue::Uint(i) if i > 0));
+    }
+    // The shell's redirect: O_WRONLY|O_CREAT|O_TRUNC (PPM 2|4|256), mode 0666.
+    assert!(
+        matches!(Run::param(&opens[0], "flags"), ParamValue::Flags(f) if f & (2 | 4 | 256) == 2 | 4 | 256)
+    );
+    assert_eq!(Run::param(&opens[0], "mode"), ParamValue::Uint(0o666));
+    assert!(
+        matches!(Run::param(&opens[1], "flags"), ParamValue::Flags(f) if f & 3 == 1),
+        "O_RDONLY"
+    );
+    let closes = r.of(EventCode::CLOSE_X);
+    assert!(!closes.is_empty());
+    for ev in &closes {
+        Run::check_types(ev);
+    }
+    assert!(closes
+        .iter()
+        .any(|e| Run::param(e, "res") == ParamValue::Errno(0)));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn read_and_write_keep_data_up_to_the_snaplen() {
+    let mut options = options(
+        &[
+            "/bin/sh",
+            "-c",
+            "printf 'abcdefghijklmnopqrstuvwxyz' | cat > /dev/null",
+        ],
+        "read,write",
+    );
+    options.snaplen = 10;
+    let Some(r) = run_with(options) else { return };
+    let writes: Vec<_> = r
+        .of(EventCode::WRITE_X)
+        .into_iter()
+        .filter(|e| Run::param(e, "res") == ParamValue::Errno(26))
+        .collect();
+    assert!(
+        writes.len() >= 2,
+        "printf into the pipe, cat into /dev/null"
+    );
+    for ev in &writes {
+        Run::check_types(ev);
+        assert_eq!(
+            Run::param(ev, "data"),
+            ParamValue::Bytes(b"abcdefghij"),
+            "cut at the snaplen"
+        );
+        assert_eq!(Run::param(ev, "size"), ParamValue::Uint(26));
+    }
+    let reads: Vec<_> = r
+        .of(EventCode::READ_X)
+        .into_iter()
+        .filter(|e| Run::param(e, "res") == ParamValue::Errno(26))
+        .collect();
+    assert!(!reads.is_empty(), "cat reads the pipe");
+    assert_eq!(
+        Run::param(&reads[0], "data"),
+        ParamValue::Bytes(b"abcdefghij")
+    );
+}
+
+#[test]
+fn socket_connect_and_accept() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepter = std::thread::spawn(move || listener.accept().map(|_| ()));
+    let script = format!("exec 3<>/dev/tcp/127.0.0.1/{port}; exec 3>&-");
+    let Some(r) = run(&["/bin/bash", "-c", &script], "socket,connect") else {
+        drop(std::net::TcpStream::connect(("127.0.0.1", port)));
+        return;
+    };
+    accepter.join().unwrap().unwrap();
+    let sockets = r.of(EventCode::SOCKET_X);
+    assert_eq!(sockets.len(), 1);
+    Run::check_types(&sockets[0]);
+    assert_eq!(
+        Run::param(&sockets[0], "domain"),
+        ParamValue::EnumFlags(2),
+        "AF_INET"
+    );
+    assert_eq!(
+        Run::param(&sockets[0], "type"),
+        ParamValue::Uint(1),
+        "SOCK_STREAM"
+    );
+    let connects = r.of(EventCode::CONNECT_X);
+    assert_eq!(connects.len(), 1);
+    let ev = &connects[0];
+    Run::check_types(ev);
+    assert_eq!(Run::param(ev, "res"), ParamValue::Errno(0));
+    let info = ev.info().unwrap();
+    let addr_at = info.params.iter().position(|p| p.name == "addr").unwrap();
+    match ev.param(addr_at).unwrap().unwrap() {
+        ParamValue::SockAddr(driver::param::SockAddr::Inet { addr, port: p }) => {
+            assert_eq!((addr, p), (std::net::Ipv4Addr::LOCALHOST, port));
+        }
+        other => panic!("{other:?}"),
+    }
+    let tuple_at = info.params.iter().position(|p| p.name == "tuple").unwrap();
+    match ev.param(tuple_at).unwrap().unwrap() {
+        ParamValue::SockTuple(driver::param::SockTuple::Inet { dport, .. }) => {
+            assert_eq!(dport, port)
+        }
+        other => panic!("tuple: {other:?}"),
+    }
+}
+
+#[test]
+fn fork_clone_and_procexit() {
+    let Some(r) = run(
+        &["/bin/sh", "-c", "/bin/true & wait; exit 0"],
+        "clone,clone3,fork,vfork,execve",
+    ) else {
+        return;
+    };
+    let clones: Vec<_> = r
+        .parsed()
+        .filter(|e| {
+            [
+                EventCode::CLONE_20_X,
+                EventCode::CLONE3_X,
+                EventCode::FORK_20_X,
+                EventCode::VFORK_20_X,
+            ]
+            .contains(&e.code())
+        })
+        .collect();
+    assert_eq!(clones.len(), 2, "parent and child side");
+    for ev in &clones {
+        Run::check_types(ev);
+    }
+    let parent = clones
+        .iter()
+        .find(|e| Run::param(e, "res") != ParamValue::Pid(0))
+        .expect("parent side");
+    let child = clones
+        .iter()
+        .find(|e| Run::param(e, "res") == ParamValue::Pid(0))
+        .expect("child side");
+    assert_eq!(
+        Run::param(parent, "res"),
+        ParamValue::Pid(child.tid() as i64),
+        "parent res is the child"
+    );
+    assert_eq!(
+        Run::param(child, "ptid"),
+        ParamValue::Pid(parent.tid() as i64)
+    );
+    let exits = r.of(EventCode::PROCEXIT_1_E);
+    assert_eq!(exits.len(), 2, "the child and the shell");
+    for ev in &exits {
+        Run::check_types(ev);
+    }
+    assert_eq!(
+        Run::param(exits.last().unwrap(), "ret"),
+        ParamValue::Errno(0)
+    );
+}
+
+#[test]
+fn file_namespace_ops_and_generic_events() {
+    let dir = tmpdir("ns");
+    let script = format!(
+        "cd {0} && mkdir d && mv d e && rmdir e && ln -s x l && rm l",
+        dir.display()
+    );
+    let Some(r) = run(&["/bin/sh", "-c", &script], "mkdir,mkdirat,rename,renameat,renameat2,rmdir,symlink,symlinkat,unlink,unlinkat,rt_sigaction")
+    else {
+        return;
+    };
+    for ev in r.parsed() {
+        Run::check_types(&ev);
+    }
+    let mk = r.of(EventCode::MKDIRAT_X);
+    assert!(
+        !mk.is_empty() || !r.of(EventCode::MKDIR_2_X).is_empty(),
+        "mkdir"
+    );
+    assert!(r
+        .parsed()
+        .any(|e| e.info().unwrap().name.starts_with("rename")));
+    assert!(r
+        .parsed()
+        .any(|e| e.info().unwrap().name == "symlinkat" || e.info().unwrap().name == "symlink"));
+    assert!(r
+        .parsed()
+        .any(|e| e.info().unwrap().name == "unlinkat" || e.info().unwrap().name == "unlink"));
+    // rt_sigaction has no dedicated event: a generic one naming it.
+    let sigaction = driver::syscalls::by_name("rt_sigaction").unwrap();
+    assert!(sigaction.events.is_none());
+    let generic = r.of(EventCode::GENERIC_X);
+    assert!(!generic.is_empty());
+    for ev in &generic {
+        assert_eq!(ev.param_info(0).unwrap().ty, ParamType::SyscallId);
+        assert_eq!(
+            ev.param(0).unwrap().unwrap(),
+            ParamValue::SyscallId(sigaction.ppm_sc)
+        );
+        assert_eq!(
+            ev.param(1).unwrap().unwrap(),
+            ParamValue::Uint(u64::from(sigaction.nr))
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn unselected_syscalls_produce_nothing() {
+    let Some(r) = run(
+        &["/bin/sh", "-c", "cat /etc/hostname > /dev/null"],
+        "execve",
+    ) else {
+        return;
+    };
+    let kinds: std::collections::BTreeSet<_> = r.parsed().map(|e| e.code()).collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        vec![EventCode::PROCEXIT_1_E, EventCode::EXECVE_19_X]
+    );
+}
+
+#[test]
+fn a_tracee_killed_by_a_signal_reports_it() {
+    let Some(r) = run(&["/bin/sh", "-c", "kill -9 $$"], "kill") else {
+        return;
+    };
+    let status = r.capture.exit_status().expect("root status");
+    assert_eq!(status & 0x7f, 9, "killed by SIGKILL");
+    assert_eq!(r.capture.exit_code(), Some(137));
+    let exit = r.of(EventCode::PROCEXIT_1_E);
+    assert_eq!(
+        Run::param(exit.last().unwrap(), "sig"),
+        ParamValue::Signal(9)
+    );
+    let kills = r.of(EventCode::KILL_X);
+    assert_eq!(kills.len(), 0, "the kill never returns");
+}
+
+#[test]
+fn a_consumer_that_stops_reading_gets_counted_drops_in_dropping_mode() {
+    let mut options = options(
+        &[
+            "/bin/sh",
+            "-c",
+            "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo x > /dev/null; done",
+        ],
+        "openat,close,write",
+    );
+    options.dropping = true;
+    options.ring_bytes = 16 << 10;
+    let mut capture = options.open().unwrap();
+    if let Err(e) = capture.start() {
+        println!("SKIPPED: ptrace is not available: {e}");
+        return;
+    }
+    // Do not read until the program has ended: the ring fills and drops.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !capture.tracer_finished() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut delivered = 0u64;
+    while let Next::Event(_) | Next::Timeout = capture.next().unwrap() {
+        delivered += 1;
+    }
+    let stats = capture.stats();
+    assert_eq!(
+        capture.exit_code(),
+        Some(0),
+        "the program was never blocked"
+    );
+    assert!(stats.drops_by_category.buffer_full > 0, "{stats:?}");
+    assert_eq!(
+        stats.per_cpu[0].events,
+        stats.per_cpu[0].drops + stats.events,
+        "every event delivered or counted"
+    );
+    assert!(delivered > 0);
+}
+
+#[test]
+fn attach_and_detach_leave_the_process_running() {
+    let mut child = std::process::Command::new("/bin/sh")
+        .args([
+            "-c",
+            "while :; do cat /etc/hostname > /dev/null; sleep 0.05; done",
+        ])
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    let mut options = KmodOptions::new(KmodSource::Attach(pid));
+    options.syscalls = SyscallMask::parse("openat,execve,clone").unwrap();
+    options.scan_proc = false;
+    options.ring_bytes = 1 << 20;
+    let mut capture = options.open().unwrap();
+    if let Err(e) = capture.start() {
+        let _ = child.kill();
+        let _ = child.wait();
+        println!("SKIPPED: ptrace attach is not available: {e}");
+        return;
+    }
+    let mut opened = 0;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while opened < 2 && Instant::now() < deadline {
+        if let Next::Event(ev) = capture.next().unwrap() {
+            if ev.code() == EventCode::OPENAT_2_X.0
+                && ev.event.param(2).unwrap().unwrap() == ParamValue::Str(b"/etc/hostname")
+            {
+                opened += 1;
+            }
+        }
+    }
+    assert_eq!(opened, 2, "events from the attached tree");
+    capture.stop().unwrap();
+    while !matches!(capture.next().unwrap(), Next::Eof) {}
+    assert!(capture.detached());
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running after detach"
+    );
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let state = status.lines().find(|l| l.starts_with("State:")).unwrap();
+    assert!(
+        !state.contains("t (tracing stop)") && !state.contains("T (stopped)"),
+        "{state}"
+    );
+    let tracer = status
+        .lines()
+        .find(|l| l.starts_with("TracerPid:"))
+        .unwrap();
+    assert!(tracer.ends_with("\t0"), "{tracer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
