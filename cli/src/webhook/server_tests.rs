@@ -530,3 +530,30 @@ fn tls_with_client_certificates() {
     assert!(!matches!(sent, Ok(n) if n > 0), "{sent:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn connections_over_the_limit_get_503_until_one_closes() {
+    let mut config = config();
+    config.max_connections = 2;
+    let server = WebhookServer::start(config).unwrap();
+    let idle_a = connect(&server);
+    let mut idle_b = connect(&server);
+    // Make sure both are being served before the third arrives.
+    assert_eq!(
+        exchange(&mut idle_b, b"GET /healthz HTTP/1.1\r\n\r\n").0,
+        200
+    );
+    let (status, head) = exchange(&mut connect(&server), b"GET /healthz HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 503);
+    assert!(head.contains("Retry-After: 1"));
+    drop(idle_a);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let status = exchange(&mut connect(&server), b"GET /healthz HTTP/1.1\r\n\r\n").0;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the freed slot was never reused");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
