@@ -50,12 +50,20 @@ impl OutputArgs {
     }
 
     /// Starts the outputs the flags describe, or `None` when no flag asks
-    /// for them (the caller then prints alerts its own way).
-    pub fn start(&self) -> Result<Option<Outputs>, OutputError> {
+    /// for them (the caller then prints alerts its own way). When the flags
+    /// configure no sink at all (say only `--metrics-listen`), alerts go to
+    /// standard output, as Falco text or, with `json`, Falco JSON.
+    pub fn start(&self, json: bool) -> Result<Option<Outputs>, OutputError> {
         if !self.is_set() {
             return Ok(None);
         }
-        let config = self.to_config().map_err(|e| OutputError(e.to_string()))?;
+        let mut config = self.to_config().map_err(|e| OutputError(e.to_string()))?;
+        if config.outputs.is_empty() {
+            let flag = if json { "stdout-json" } else { "stdout" };
+            config
+                .add_flags(&[flag])
+                .map_err(|e| OutputError(e.to_string()))?;
+        }
         let outputs = Outputs::from_config(&config)?;
         for (sink, n) in outputs.reloaded() {
             eprintln!("harrier: output {sink}: {n} undelivered alert(s) from an earlier run, delivering first");
