@@ -26,6 +26,10 @@ use libcapture::scap::Writer;
 pub enum Backend {
     /// The CO-RE eBPF probe (needs root and a BTF kernel).
     Bpf,
+    /// Kernel-module rings fed by the user-space ptrace/seccomp shim.
+    Kmod,
+    /// eBPF when the kernel allows it, else the kmod shim (says which).
+    Auto,
 }
 
 /// Arguments of `harrier capture`.
@@ -65,6 +69,9 @@ pub struct Args {
     /// its environment (for captures that are shared).
     #[arg(long)]
     pub minimal_snapshot: bool,
+    /// Attach to this running process (kmod shim only); Ctrl-C detaches.
+    #[arg(long)]
+    pub pid: Option<i32>,
     /// Capture only this command's process tree; the capture ends when it exits.
     #[arg(last = true)]
     pub command: Vec<String>,
@@ -72,7 +79,10 @@ pub struct Args {
 
 /// Runs `harrier capture`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let Backend::Bpf = args.backend;
+    if args.backend == Backend::Kmod || (args.backend == Backend::Auto && args.pid.is_some()) {
+        return run_kmod(args);
+    }
+    anyhow::ensure!(args.pid.is_none(), "--pid needs --backend kmod");
     let syscalls =
         SyscallSet::parse(&args.syscalls).map_err(|e| anyhow::anyhow!("--syscalls: {e}"))?;
     let options = BpfOptions {
@@ -82,7 +92,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         syscalls,
         ..BpfOptions::default()
     };
-    let mut capture = options.open().context("cannot start the eBPF capture")?;
+    let mut capture = match options.open() {
+        Ok(capture) => capture,
+        Err(err) if args.backend == Backend::Auto => {
+            eprintln!("backend: kmod shim (eBPF unavailable: {err})");
+            return run_kmod(args);
+        }
+        Err(err) => return Err(err).context("cannot start the eBPF capture"),
+    };
+    if args.backend == Backend::Auto {
+        eprintln!("backend: bpf (eBPF probe loaded)");
+    }
     let snapshot = if args.minimal_snapshot {
         minimal_snapshot(capture.snapshot())
     } else {
@@ -143,6 +163,69 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         let _ = child.wait();
     }
     Ok(0)
+}
+
+/// `--backend kmod`: the kernel module's ring protocol, fed by the
+/// ptrace/seccomp shim tracing `-- CMD` or `--pid PID`. The traced
+/// command's exit status becomes harrier's.
+fn run_kmod(args: Args) -> anyhow::Result<u8> {
+    use libcapture::backend::kmod::{KmodOptions, KmodSource};
+    let syscalls = driver::ring::SyscallMask::parse(&args.syscalls)
+        .map_err(|e| anyhow::anyhow!("--syscalls: {e}"))?;
+    let source = match (args.pid, args.command.is_empty()) {
+        (Some(pid), true) => KmodSource::Attach(pid),
+        (None, false) => KmodSource::Spawn(args.command.iter().map(Into::into).collect()),
+        (Some(_), false) => anyhow::bail!("--pid and a command cannot be combined"),
+        (None, true) => anyhow::bail!("the kmod shim traces a command (-- CMD ARGS...) or a process (--pid PID)"),
+    };
+    let mut options = KmodOptions::new(source);
+    options.syscalls = syscalls;
+    options.snaplen = args.snaplen;
+    options.ring_bytes = args.ring_size;
+    let mut capture = options.open().context("cannot open the kmod shim rings")?;
+    let snapshot = if args.minimal_snapshot {
+        minimal_snapshot(capture.snapshot())
+    } else {
+        capture.snapshot().clone()
+    };
+    let mut sink = Sink::open(args.write.as_ref(), &snapshot, !args.exit_only)?;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
+        .context("installing the Ctrl-C handler")?;
+    capture.start().context("cannot start tracing")?;
+    let started = Instant::now();
+    let mut written = 0u64;
+    let mut stopping = false;
+    loop {
+        if !stopping && should_stop(&args, &interrupted, started, written, None) {
+            stopping = true;
+            capture.stop()?;
+        }
+        match capture.next()? {
+            Next::Event(event) if args.max_events.is_none_or(|max| written < max) => {
+                sink.write(&event, written + 1)?;
+                written += 1;
+            }
+            Next::Event(_) | Next::Timeout => {}
+            Next::Eof => break,
+        }
+    }
+    sink.finish()?;
+    let stats = capture.stats();
+    eprintln!(
+        "captured {written} events ({}) in {:.2}s{}; drops: {} (ring full {}, unreadable memory {})",
+        human_bytes(stats.bytes),
+        started.elapsed().as_secs_f64(),
+        args.write.as_ref().map(|p| format!(", written to {}", p.display())).unwrap_or_default(),
+        stats.drops,
+        stats.drops_by_category.buffer_full,
+        stats.drops_by_category.page_faults
+    );
+    if capture.detached() {
+        eprintln!("detached from pid {}; it keeps running", args.pid.unwrap_or_default());
+    }
+    Ok(capture.exit_code().unwrap_or(0))
 }
 
 fn should_stop(
