@@ -84,7 +84,11 @@ impl Inspector {
         if numbered {
             self.num += 1;
         }
-        let first_ts = *self.first_ts.get_or_insert(evt.ts());
+        // Synthetic events of old captures carry ts 0; they do not start the clock.
+        if self.first_ts.is_none() && evt.ts() != 0 {
+            self.first_ts = Some(evt.ts());
+        }
+        let first_ts = self.first_ts.unwrap_or(0);
         let ctx = self.state.update(&evt);
         let visible = numbered && !internal && flags.unwrap_or(0) & STATE_ONLY == 0;
         SyscallEvent::new(

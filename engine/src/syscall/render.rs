@@ -63,6 +63,23 @@ impl<'s> ArgRenderer<'s> {
 
     /// Appends param `i` rendered as sysdig does; false if `evt` lacks it.
     pub fn write_param(&self, evt: &EventRef<'_>, i: usize, out: &mut String) -> bool {
+        self.write_param_as(evt, i, false, out)
+    }
+
+    /// Appends param `i` as `evt.arg` shows it: only the resolved part of
+    /// values that have one (`ENOENT`, `<f>/etc/passwd`, `bash`,
+    /// `O_RDONLY|O_CLOEXEC`), else the value.
+    pub fn write_param_resolved(&self, evt: &EventRef<'_>, i: usize, out: &mut String) -> bool {
+        self.write_param_as(evt, i, true, out)
+    }
+
+    fn write_param_as(
+        &self,
+        evt: &EventRef<'_>,
+        i: usize,
+        resolved: bool,
+        out: &mut String,
+    ) -> bool {
         let (Some(info), Some(bytes)) = (evt.param_info(i), evt.param_bytes(i)) else {
             return false;
         };
@@ -86,7 +103,11 @@ impl<'s> ArgRenderer<'s> {
             (v, ParamExtra::Flags(t)) => (v, info.ty, info.fmt, Some(t)),
             (v, _) => (v, info.ty, info.fmt, None),
         };
+        let start = out.len();
         self.write_value(evt, info, value, ty, fmt, table, out);
+        if resolved {
+            keep_resolved(out, start, value);
+        }
         true
     }
 
@@ -233,6 +254,29 @@ impl<'s> ArgRenderer<'s> {
                 let _ = write!(out, "({})", t.comm);
             }
         }
+    }
+}
+
+/// Reduces `value(resolved)` written at `out[start..]` to `resolved` for
+/// the kinds of values that have such a suffix.
+fn keep_resolved(out: &mut String, start: usize, value: ParamValue<'_>) {
+    let has_suffix = matches!(
+        value,
+        ParamValue::Errno(_)
+            | ParamValue::Fd(_)
+            | ParamValue::Pid(_)
+            | ParamValue::Flags(_)
+            | ParamValue::EnumFlags(_)
+            | ParamValue::Signal(_)
+            | ParamValue::RelTime(_)
+    );
+    if !has_suffix || !out.ends_with(')') {
+        return;
+    }
+    if let Some(open) = out[start..].find('(') {
+        let inner = out[start + open + 1..out.len() - 1].to_owned();
+        out.truncate(start);
+        out.push_str(&inner);
     }
 }
 

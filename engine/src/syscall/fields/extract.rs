@@ -32,10 +32,14 @@ fn owned<'e>(v: String) -> Value<'e> {
     Value::Str(Cow::Owned(v.into_bytes()))
 }
 
-/// The thread's ancestors, parent first.
+/// The process's ancestors, parent process first (a thread's ancestry is
+/// its process leader's).
 fn ancestors<'e>(e: &SyscallEvent<'e>) -> impl Iterator<Item = &'e Thread> + 'e {
     let state = e.state;
-    let mut cur = e.thread.map(|t| (t.tid, t.ptid));
+    let mut cur = e
+        .thread
+        .map(|t| state.main_thread(t.tid).unwrap_or(t))
+        .map(|t| (t.tid, t.ptid));
     let mut n = 0;
     std::iter::from_fn(move || {
         let (tid, ptid) = cur?;
@@ -80,12 +84,17 @@ fn push_ancestors<'e>(
     }
 }
 
-/// Return value of an exit event.
+/// Return value of an exit event (its first param, when that is a result).
 fn res<'e>(e: &SyscallEvent<'e>) -> Option<(ParamType, i64)> {
     if e.evt.is_enter() {
         return None;
     }
     let info = e.evt.param_info(0)?;
+    let is_result =
+        info.name == "res" || matches!(info.ty, ParamType::Errno | ParamType::Fd | ParamType::Pid);
+    if !is_result {
+        return None;
+    }
     let v = e.evt.param(0)?.ok()?;
     Some((
         info.ty,
@@ -102,6 +111,34 @@ fn failed(ty: ParamType, v: i64) -> bool {
 
 fn category(e: &SyscallEvent<'_>) -> Category {
     e.evt.info().map_or(Category::UNKNOWN, |i| i.category)
+}
+
+/// sysdig's category names; I/O events are named after their fd's kind.
+fn category_name(e: &SyscallEvent<'_>) -> &'static str {
+    let cat = category(e);
+    if cat.contains(Category::SCHEDULER) {
+        return "scheduler";
+    }
+    match cat.0 & 0x3f {
+        1 => "other",
+        2 => "file",
+        3 => "net",
+        4 => "ipc",
+        5 => "memory",
+        6 => "process",
+        7 => "sleep",
+        8 => "system",
+        9 => "signal",
+        10 => "user",
+        11 => "time",
+        12 => "processing",
+        32..=34 => match e.fd.map(|f| f.ty) {
+            Some(t) if t.is_ip_socket() => "net",
+            Some(Kind::UnixSocket | Kind::Fifo) => "ipc",
+            _ => "file",
+        },
+        _ => "unknown",
+    }
 }
 
 fn flags(e: &SyscallEvent<'_>) -> EventFlags {
@@ -346,7 +383,7 @@ pub fn extract<'e>(ex: &Ex, e: &SyscallEvent<'e>, out: &mut Values<'e>) {
             };
             if let Some(i) = i.filter(|&i| i < ArgRenderer::shown_params(&e.evt)) {
                 let mut s = String::new();
-                if ArgRenderer::new(e.state, e.tid()).write_param(&e.evt, i, &mut s) {
+                if ArgRenderer::new(e.state, e.tid()).write_param_resolved(&e.evt, i, &mut s) {
                     out.push(owned(s));
                 }
             }
@@ -374,7 +411,7 @@ pub fn extract<'e>(ex: &Ex, e: &SyscallEvent<'e>, out: &mut Values<'e>) {
             }
         }
         EvtRawres => out.extend(res(e).map(|(_, v)| Value::I64(v))),
-        EvtFailed => out.extend(res(e).map(|(ty, v)| Value::Bool(failed(ty, v)))),
+        EvtFailed => out.push(Value::Bool(res(e).is_some_and(|(ty, v)| failed(ty, v)))),
         EvtIsIo | EvtIsIoRead | EvtIsIoWrite => {
             let f = flags(e);
             let r = f.contains(EventFlags::READS_FROM_FD);
@@ -410,7 +447,7 @@ pub fn extract<'e>(ex: &Ex, e: &SyscallEvent<'e>, out: &mut Values<'e>) {
             };
             out.push(Value::Bool(v));
         }
-        EvtCategory => out.push(s(category(e).base_name())),
+        EvtCategory => out.push(s(category_name(e))),
         EvtSource => out.push(s("syscall")),
         EvtHostname => out.push(s(e.meta.hostname)),
         EvtIsAsync => out.push(Value::Bool(e.evt.tid() == driver::header::NO_TID)),
@@ -448,7 +485,7 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
     let parent = || t.and_then(|t| e.state.thread(t.ptid).filter(|p| p.tid != t.tid));
     match ex {
         ProcPid => out.extend(t.map(|t| Value::I64(t.pid))),
-        ProcExe => out.extend(t.map(|t| s(&t.exe))),
+        ProcExe => out.extend(t.filter(|t| !t.exe.is_empty()).map(|t| s(&t.exe))),
         ProcName => out.extend(t.filter(|t| !t.comm.is_empty()).map(|t| s(&t.comm))),
         ProcArgs => out.extend(t.map(|t| owned(t.args.join(" ")))),
         ProcEnv(None) => out.extend(t.map(|t| owned(t.env.join(" ")))),
@@ -458,8 +495,14 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
                 (name == k).then(|| s(value))
             })
         })),
-        ProcCmdline => out.extend(t.map(|t| owned(cmdline(t, false)))),
-        ProcExeline => out.extend(t.map(|t| owned(cmdline(t, true)))),
+        ProcCmdline => out.extend(
+            t.filter(|t| !t.comm.is_empty())
+                .map(|t| owned(cmdline(t, false))),
+        ),
+        ProcExeline => out.extend(
+            t.filter(|t| !t.exe.is_empty())
+                .map(|t| owned(cmdline(t, true))),
+        ),
         ProcCwd => out.extend(t.map(|t| s(&t.cwd))),
         ProcNthreads => out.extend(t.map(|t| {
             Value::U64(
@@ -477,7 +520,10 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
                     .count() as u64,
             )
         })),
-        ProcPpid => out.extend(t.map(|t| Value::I64(t.ptid))),
+        ProcPpid => out.extend(
+            t.map(|t| e.state.main_thread(t.tid).map_or(t.ptid, |m| m.ptid))
+                .map(Value::I64),
+        ),
         ProcPname => out.extend(parent().map(|p| s(&p.comm))),
         ProcPcmdline => out.extend(parent().map(|p| owned(cmdline(p, false)))),
         ProcPexe => out.extend(parent().map(|p| s(&p.exe))),
@@ -507,19 +553,23 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
         ),
         ProcFdlimit => out.extend(t.map(|t| Value::I64(t.fdlimit))),
         ProcSid => out.extend(t.map(|t| Value::I64(t.sid))),
-        ProcSname => out.extend(t.map(|t| {
-            let mut leader = t;
-            for a in ancestors(e) {
-                if a.sid != t.sid {
-                    break;
+        ProcSname => out.extend(
+            t.map(|t| {
+                let mut leader = t;
+                for a in ancestors(e) {
+                    if a.sid != t.sid {
+                        break;
+                    }
+                    leader = a;
+                    if a.pid == t.sid {
+                        break;
+                    }
                 }
-                leader = a;
-                if a.pid == t.sid {
-                    break;
-                }
-            }
-            s(&leader.comm)
-        })),
+                leader
+            })
+            .filter(|l| !l.comm.is_empty())
+            .map(|l| s(&l.comm)),
+        ),
         ProcTty => out.extend(t.map(|t| Value::I64(i64::from(t.tty as i32)))),
         ProcExepath => out.extend(t.map(|t| s(&t.exepath))),
         ProcVpgid => out.extend(t.map(|t| Value::I64(t.vpgid))),
@@ -605,15 +655,12 @@ fn extract_fd<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out: &mu
             Kind::UnixSocket => Some(s("unix")),
             _ => None,
         })),
-        FdIsServer => out.extend(
-            fd.filter(|f| f.ty.is_ip_socket() || f.ty == Kind::UnixSocket)
-                .map(|f| {
-                    Value::Bool(
-                        f.role == Role::Server
-                            || matches!(f.ty, Kind::Ipv4ServerSocket | Kind::Ipv6ServerSocket),
-                    )
-                }),
-        ),
+        FdIsServer => out.extend(fd.map(|f| {
+            Value::Bool(
+                f.role == Role::Server
+                    || matches!(f.ty, Kind::Ipv4ServerSocket | Kind::Ipv6ServerSocket),
+            )
+        })),
         FdConnected => out.extend(
             fd.filter(|f| f.ty.is_ip_socket())
                 .map(|f| Value::Bool(matches!(f.endpoints, Endpoints::Tuple { .. }))),

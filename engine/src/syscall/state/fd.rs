@@ -389,7 +389,10 @@ impl Fd {
             out.push(c);
         }
         out.push('>');
-        out.push_str(&self.name);
+        // sysdig shows unix sockets by type only.
+        if self.ty != FdType::UnixSocket {
+            out.push_str(&self.name);
+        }
     }
 
     /// Whether the fd was opened for reading.

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use driver::event::EventRef;
 use driver::param::{ParamValue, SockAddr, SockTuple};
-use driver::EventFlags;
 use driver::{event_info, EVENT_COUNT};
+use driver::{Category, EventFlags};
 
 use super::fd::{l4, open_flags, Endpoints, Fd, FdType, Role};
 use super::path::concat_path;
@@ -124,6 +124,8 @@ struct CodeInfo {
     /// Whether the exit returns a new fd in param 0.
     creates_fd: bool,
     uses_fd: bool,
+    /// The event comes from a syscall (not a tracepoint or meta event).
+    syscall: bool,
 }
 
 fn code_info() -> &'static [CodeInfo] {
@@ -134,7 +136,9 @@ fn code_info() -> &'static [CodeInfo] {
                 let code = code as u16;
                 let info = event_info(code);
                 let flags = info.map_or(EventFlags::NONE, |i| i.flags);
-                let fd_param = info.and_then(|i| {
+                // mmap's fd param describes the mapping, not the event's fd.
+                let maps = info.is_some_and(|i| matches!(i.name, "mmap" | "mmap2"));
+                let fd_param = info.filter(|_| !maps).and_then(|i| {
                     i.params
                         .iter()
                         .position(|p| p.name == "fd" && p.ty.is_fd())
@@ -151,7 +155,8 @@ fn code_info() -> &'static [CodeInfo] {
                     handler: handler_for(code),
                     fd_param,
                     creates_fd: flags.contains(EventFlags::CREATES_FD),
-                    uses_fd: flags.contains(EventFlags::USES_FD),
+                    uses_fd: flags.contains(EventFlags::USES_FD) && !maps,
+                    syscall: info.is_some_and(|i| i.category.contains(Category::SYSCALL)),
                 }
             })
             .collect()
@@ -213,11 +218,15 @@ pub(super) fn apply(state: &mut State, evt: &EventRef<'_>) -> EventContext {
         return EventContext::default();
     };
     let is_exit = code & 1 == 1;
-    if evt.tid() != driver::header::NO_TID {
+    // Only syscalls make an unknown thread known (as in sysdig): tracepoint
+    // events such as context switches name kernel threads it never tracks.
+    if ci.syscall && evt.tid() != driver::header::NO_TID && tid != 0 {
         ensure_thread(state, tid);
     }
     let mut ctx = EventContext::default();
-    if !is_exit {
+    // Only syscall enter events wait for an exit; a context switch or
+    // signal in between must not replace the stored enter event.
+    if !is_exit && ci.syscall {
         store_enter(state, tid, evt);
     }
     // Borrow the stored enter event by copying its bytes only when the exit
@@ -233,7 +242,10 @@ pub(super) fn apply(state: &mut State, evt: &EventRef<'_>) -> EventContext {
     };
     ctx.has_enter = enter_bytes.is_some();
     // Find the fd the event uses.
-    if ci.uses_fd || (ci.creates_fd && is_exit) {
+    if ci.creates_fd && !is_exit && !ci.uses_fd {
+        // The fd does not exist yet (sysdig reports -1).
+        ctx.fd = Some(-1);
+    } else if ci.uses_fd || (ci.creates_fd && is_exit) {
         ctx.fd = fd_of(evt, ci, is_exit).or_else(|| {
             let bytes = enter_bytes?;
             let enter = EventRef::parse(bytes).ok()?;
@@ -421,9 +433,13 @@ fn on_clone(state: &mut State, tid: i64, evt: &EventRef<'_>) {
         child.pid = ev_pid.unwrap_or(child_tid);
         child.ptid = ev_ptid.unwrap_or(child.ptid);
     } else if is_thread {
-        let p = state.threads.get(&tid);
-        child.pid = p.map_or(ev_pid.unwrap_or(tid), |p| p.pid);
-        child.ptid = p.map_or(ev_ptid.unwrap_or(-1), |p| p.ptid);
+        // A thread's parent is the thread that created it; proc.ppid reads
+        // the process leader's parent.
+        child.pid = state
+            .threads
+            .get(&tid)
+            .map_or(ev_pid.unwrap_or(tid), |p| p.pid);
+        child.ptid = tid;
     } else {
         child.pid = child_tid;
         child.ptid = state.threads.get(&tid).map_or(tid, |p| p.pid);
@@ -439,7 +455,9 @@ fn on_clone(state: &mut State, tid: i64, evt: &EventRef<'_>) {
     } else if child.comm.is_empty() {
         child.comm = child.exe.rsplit('/').next().unwrap_or_default().to_owned();
     }
-    if let Some(cwd) = text(evt, "cwd").filter(|c| !c.is_empty()) {
+    // Threads share their process's cwd; a new process starts where the
+    // event says it is.
+    if let Some(cwd) = text(evt, "cwd").filter(|c| !c.is_empty() && !is_thread) {
         child.cwd = with_trailing_slash(cwd);
     }
     if let Some(uid) = uint(evt, "uid") {
@@ -448,11 +466,16 @@ fn on_clone(state: &mut State, tid: i64, evt: &EventRef<'_>) {
     if let Some(gid) = uint(evt, "gid") {
         child.gid = gid as u32;
     }
-    if let Some(v) = int(evt, "vtid") {
-        child.vtid = v;
-    }
-    if let Some(v) = int(evt, "vpid") {
-        child.vpid = v;
+    if res == 0 {
+        child.vtid = int(evt, "vtid").unwrap_or(-1);
+        child.vpid = int(evt, "vpid").unwrap_or(-1);
+    } else if int(evt, "vtid") == Some(tid) {
+        // The parent is in the initial pid namespace, so is the child.
+        child.vtid = child_tid;
+        child.vpid = child.pid;
+    } else {
+        child.vtid = -1;
+        child.vpid = -1;
     }
     if let Some(v) = int(evt, "fdlimit") {
         child.fdlimit = v;
@@ -541,6 +564,9 @@ fn on_execve(state: &mut State, tid: i64, evt: &EventRef<'_>, enter: Option<&Eve
     }
     if let Some(v) = int(evt, "pid") {
         t.pid = v;
+    }
+    if let Some(v) = int(evt, "ptid") {
+        t.ptid = v;
     }
     if let Some(v) = int(evt, "fdlimit") {
         t.fdlimit = v;
@@ -718,11 +744,8 @@ fn on_connect(
     enter: Option<&EventRef<'_>>,
     ctx: &mut EventContext,
 ) {
-    let res = result(evt).unwrap_or(-1);
-    // EINPROGRESS still establishes the tuple.
-    if res < 0 && res != -115 {
-        return;
-    }
+    // Like sysdig, record the peer whatever the result: a failed or
+    // in-progress connect still says where the process tried to go.
     let Some(fd) = ctx.fd.or_else(|| enter.and_then(|e| int(e, "fd"))) else {
         return;
     };
@@ -780,9 +803,8 @@ fn set_from_tuple(f: &mut Fd, tuple: SockTuple<'_>, role: Role) {
                 source: src,
                 dest: dst,
             };
-            if !path.is_empty() {
-                f.name = String::from_utf8_lossy(path).into_owned();
-            }
+            // sysdig names a connected unix socket `src->dst path`.
+            f.name = format!("{src:x}->{dst:x} {}", String::from_utf8_lossy(path));
         }
         SockTuple::Other { .. } => {}
     }

@@ -136,6 +136,8 @@ impl Thread {
             pgid: -1,
             vtid: -1,
             vpid: -1,
+            uid: u32::MAX,
+            gid: u32::MAX,
             loginuid: u32::MAX,
             incomplete: true,
             ..Thread::default()
