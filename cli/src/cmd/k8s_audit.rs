@@ -75,6 +75,9 @@ fn check_policy(args: &CheckArgs) -> anyhow::Result<u8> {
             return Ok(1);
         }
     };
+    for w in policy.warnings() {
+        println!("{file}:{}: warning: {}: {}", w.line, w.path, w.message);
+    }
     if args.events.is_empty() {
         println!(
             "{file}: valid audit policy with {} rule(s)",

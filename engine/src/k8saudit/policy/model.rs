@@ -256,6 +256,41 @@ impl Policy {
     }
 }
 
+impl PolicyRule {
+    /// Whether the rule has no condition at all, so it matches every request.
+    pub fn matches_everything(&self) -> bool {
+        self.users.is_empty()
+            && self.user_groups.is_empty()
+            && self.verbs.is_empty()
+            && self.resources.is_empty()
+            && self.namespaces.is_empty()
+            && self.non_resource_urls.is_empty()
+    }
+}
+
+impl Policy {
+    /// Things the API server accepts but that are likely mistakes: rules
+    /// after a catch-all rule are never reached (first match wins).
+    pub fn warnings(&self) -> Vec<PolicyProblem> {
+        let Some(catch_all) = self.rules.iter().position(PolicyRule::matches_everything) else {
+            return Vec::new();
+        };
+        let by = &self.rules[catch_all];
+        self.rules[catch_all + 1..]
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| PolicyProblem {
+                line: rule.line,
+                path: format!("rules[{}]", catch_all + 1 + i),
+                message: format!(
+                    "never reached: rules[{catch_all}] (line {}) matches every request first",
+                    by.line
+                ),
+            })
+            .collect()
+    }
+}
+
 fn parse_policy(c: &mut Checker, doc: &Node) -> Option<Policy> {
     let entries = c.map(doc, "");
     if !matches!(doc.kind, NodeKind::Map(_)) {

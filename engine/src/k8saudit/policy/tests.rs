@@ -331,6 +331,20 @@ fn wildcards_names_and_cluster_scope() {
     assert!(!policy.evaluate(&table[5].0).logs_stage("ResponseComplete"));
 }
 
+#[test]
+fn rules_after_a_catch_all_are_flagged_as_unreachable() {
+    assert!(Policy::parse(DOCS_POLICY).unwrap().warnings().is_empty());
+    let policy = Policy::parse(
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  verbs: [watch]\n- level: Metadata\n- level: RequestResponse\n  resources:\n  - group: \"\"\n",
+    )
+    .unwrap();
+    let warnings: Vec<String> = policy.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["line 7: rules[2]: never reached: rules[1] (line 6) matches every request first"]
+    );
+}
+
 fn problems(text: &str) -> Vec<String> {
     Policy::parse(text)
         .unwrap_err()
