@@ -527,3 +527,216 @@ fn attach_and_detach_leave_the_process_running() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+// ---------------------------------------------------------------------------
+// Through the `harrier` binary: exit status, the capture file, Ctrl-C and a
+// tracer that dies.
+
+fn harrier() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_harrier"))
+}
+
+fn proc_status(pid: u32, key: &str) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+}
+
+/// Whether `pid` is alive (a zombie counts as gone).
+fn alive(pid: u32) -> bool {
+    proc_status(pid, "State:").is_some_and(|s| !s.starts_with('Z'))
+}
+
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Children of `pid` (all threads).
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("children")).ok())
+        .flat_map(|s| {
+            s.split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+fn ptrace_allowed() -> bool {
+    let probe = harrier()
+        .args([
+            "capture",
+            "--backend",
+            "kmod",
+            "--syscalls",
+            "execve",
+            "--",
+            "/bin/true",
+        ])
+        .output()
+        .unwrap();
+    if !probe.status.success() {
+        println!(
+            "SKIPPED: the shim cannot trace here: {}",
+            String::from_utf8_lossy(&probe.stderr).trim()
+        );
+    }
+    probe.status.success()
+}
+
+#[test]
+fn cli_passes_the_exit_status_through_and_writes_a_readable_capture() {
+    if !ptrace_allowed() {
+        return;
+    }
+    let dir = tmpdir("cli");
+    let out = dir.join("shim.scap");
+    let status = harrier()
+        .args(["capture", "--backend", "kmod", "-w"])
+        .arg(&out)
+        .args([
+            "--",
+            "/bin/sh",
+            "-c",
+            "cat /etc/hostname > /dev/null; exit 5",
+        ])
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(5));
+    let replay = harrier().arg("replay").arg(&out).output().unwrap();
+    assert!(
+        replay.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let text = String::from_utf8_lossy(&replay.stdout);
+    for needle in ["< execve", "< openat", "> procexit"] {
+        assert!(text.contains(needle), "replay lacks {needle}:\n{text}");
+    }
+    match std::process::Command::new("sysdig")
+        .arg("-r")
+        .arg(&out)
+        .args(["-p", "%evt.type %evt.dir %fd.name"])
+        .output()
+    {
+        Ok(sysdig) => {
+            let text = String::from_utf8_lossy(&sysdig.stdout);
+            assert!(
+                sysdig.status.success(),
+                "{}",
+                String::from_utf8_lossy(&sysdig.stderr)
+            );
+            assert!(text.contains("openat < /etc/hostname"), "sysdig:\n{text}");
+        }
+        Err(e) => println!("SKIPPED (sysdig part): {e}"),
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_killed_tracer_takes_its_spawned_tree_with_it() {
+    if !ptrace_allowed() {
+        return;
+    }
+    let mut tracer = harrier()
+        .args(["capture", "--backend", "kmod", "--", "/bin/sleep", "30"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut sleeper = 0;
+    wait_until("the traced sleep", || {
+        sleeper = children(tracer.id())
+            .into_iter()
+            .find(|&c| proc_status(c, "Name:").as_deref() == Some("sleep"))
+            .unwrap_or(0);
+        sleeper != 0
+    });
+    tracer.kill().unwrap();
+    tracer.wait().unwrap();
+    // PTRACE_O_EXITKILL: a filtered tracee must not outlive its tracer.
+    wait_until("the sleep to be killed", || !alive(sleeper));
+}
+
+/// Starts `sleep 30`, attaches `harrier capture --pid` and waits until it traces it.
+fn attached_sleep() -> (std::process::Child, std::process::Child) {
+    let sleeper = std::process::Command::new("/bin/sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    let pid = sleeper.id();
+    let tracer = harrier()
+        .args(["capture", "--backend", "kmod", "--pid", &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the attach", || {
+        proc_status(pid, "TracerPid:").is_some_and(|t| t != "0")
+    });
+    (sleeper, tracer)
+}
+
+fn assert_running_untraced(pid: u32) {
+    wait_until("the detach", || {
+        proc_status(pid, "TracerPid:").as_deref() == Some("0")
+    });
+    let state = proc_status(pid, "State:").unwrap();
+    assert!(
+        state.starts_with('S') || state.starts_with('R'),
+        "state {state}"
+    );
+}
+
+#[test]
+fn ctrl_c_detaches_an_attached_process_which_keeps_running() {
+    if !ptrace_allowed() {
+        return;
+    }
+    let (mut sleeper, tracer) = attached_sleep();
+    let pid = sleeper.id();
+    // SIGINT is what Ctrl-C sends.
+    let rc = send_signal(tracer.id(), "INT");
+    assert!(rc);
+    let out = tracer.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("detached from pid {pid}")),
+        "{stderr}"
+    );
+    assert_running_untraced(pid);
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+}
+
+#[test]
+fn a_killed_tracer_leaves_an_attached_process_running() {
+    if !ptrace_allowed() {
+        return;
+    }
+    let (mut sleeper, mut tracer) = attached_sleep();
+    tracer.kill().unwrap();
+    tracer.wait().unwrap();
+    // The kernel detaches the tracees of a dead tracer.
+    assert_running_untraced(sleeper.id());
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+}
+
+/// Sends a signal with the `kill` utility (no unsafe in tests).
+fn send_signal(pid: u32, signal: &str) -> bool {
+    std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}

@@ -221,6 +221,16 @@ impl Encoder {
             Src::PtraceRequest(i) => {
                 push_int(b, p.ty, i64::from(params::ptrace_request_to_ppm(arg(i))))
             }
+            Src::MmapProt(i) => push_int(b, p.ty, i64::from(params::prot_to_ppm(arg(i)))),
+            Src::MmapFlags(i) => push_int(b, p.ty, i64::from(params::mmap_flags_to_ppm(arg(i)))),
+            Src::Vm(which) => {
+                let (size, rss, swap) = procinfo::vm_sizes(call.tgid);
+                push_int(
+                    b,
+                    p.ty,
+                    i64::from([size, rss, swap][usize::from(which.min(2))]),
+                );
+            }
             Src::Default => push_int(b, p.ty, 0),
         }
     }

@@ -50,6 +50,12 @@ pub(crate) enum Src {
     DynU64(u8),
     /// `PTRACE_*` request in argument `i` as `PPM_PTRACE_*`.
     PtraceRequest(u8),
+    /// Kernel `PROT_*` in argument `i` as `PPM_PROT_*`.
+    MmapProt(u8),
+    /// Kernel `MAP_*` in argument `i` as `PPM_MAP_*`.
+    MmapFlags(u8),
+    /// The process's virtual memory size, resident set or swap (KiB): 0, 1, 2.
+    Vm(u8),
     /// The type's default value (not extracted by the shim).
     Default,
 }
@@ -146,17 +152,17 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         "prctl" => &[Ret, Arg(0), Default, Arg(1)],
         "mmap" => &[
             Ret,
-            Default,
-            Default,
-            Default,
+            Vm(0),
+            Vm(1),
+            Vm(2),
             Arg(0),
             Arg(1),
-            Arg(2),
-            Arg(3),
+            MmapProt(2),
+            MmapFlags(3),
             Int(4),
             Arg(5),
         ],
-        "mprotect" => &[Ret, Arg(0), Arg(1), Arg(2)],
+        "mprotect" => &[Ret, Arg(0), Arg(1), MmapProt(2)],
         "newfstatat" => &[Ret, Int(0), Str(1), Arg(3)],
         _ => return None,
     })
@@ -189,6 +195,34 @@ pub(crate) fn open_flags_to_ppm(flags: u64) -> u32 {
         }
     }
     r
+}
+
+/// Kernel `PROT_*` to `PPM_PROT_*`.
+pub(crate) fn prot_to_ppm(prot: u64) -> u32 {
+    let mut r = (prot & 0xf) as u32;
+    if prot & 0x0100_0000 != 0 {
+        r |= 0x10;
+    }
+    r
+}
+
+/// Kernel `MAP_*` to `PPM_MAP_*`.
+pub(crate) fn mmap_flags_to_ppm(flags: u64) -> u32 {
+    const MAP: &[(u64, u32)] = &[
+        (0x10, 0x4),
+        (0x20, 0x8),
+        (0x40, 0x10),
+        (0x4000, 0x40),
+        (0x8000, 0x80),
+        (0x10000, 0x100),
+        (0x100, 0x200),
+        (0x800, 0x400),
+        (0x1000, 0x800),
+        (0x2000, 0x4000),
+    ];
+    MAP.iter()
+        .filter(|(k, _)| flags & k != 0)
+        .fold((flags & 3) as u32, |r, (_, p)| r | p)
 }
 
 /// Kernel `CLONE_*` to `PPM_CL_*`.
@@ -271,5 +305,8 @@ mod tests {
         );
         assert_eq!(ptrace_request_to_ppm(0x4206), 20);
         assert_eq!(ptrace_request_to_ppm(16), 11);
+        // MAP_PRIVATE|MAP_FIXED|MAP_ANONYMOUS, PROT_READ|PROT_EXEC
+        assert_eq!(mmap_flags_to_ppm(0x02 | 0x10 | 0x20), 0x2 | 0x4 | 0x8);
+        assert_eq!(prot_to_ppm(0x1 | 0x4), 0x5);
     }
 }

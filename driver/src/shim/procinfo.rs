@@ -170,27 +170,40 @@ fn open_files_limit(limits: &str) -> Option<u64> {
     })
 }
 
-/// `"cpuset=/path\0cpu=/path\0…"` from the unified hierarchy line `0::/path`
-/// (the probes' layout); v1 lines `id:controllers:path` are kept per controller.
+/// `"cpuset=/path\0cpu=/path\0…"`: the unified-hierarchy path (`0::/path`)
+/// for each controller the probes name; without a unified line (cgroup v1
+/// only), one entry per controller of each `id:controllers:path` line.
 fn cgroups_param(cgroup: &str) -> Vec<u8> {
     let mut out = Vec::new();
+    let mut push = |name: &str, path: &str| {
+        out.extend_from_slice(format!("{name}={path}").as_bytes());
+        out.push(0);
+    };
+    if let Some(path) = cgroup.lines().find_map(|l| l.strip_prefix("0::")) {
+        for name in CGROUP_CONTROLLERS {
+            push(name, path);
+        }
+        return out;
+    }
     for line in cgroup.lines() {
         let mut parts = line.splitn(3, ':');
-        let (_, controllers, path) = match (parts.next(), parts.next(), parts.next()) {
-            (Some(a), Some(b), Some(c)) => (a, b, c),
-            _ => continue,
-        };
-        let names: Vec<&str> = if controllers.is_empty() {
-            CGROUP_CONTROLLERS.to_vec()
-        } else {
-            controllers.split(',').collect()
-        };
-        for name in names {
-            out.extend_from_slice(format!("{name}={path}").as_bytes());
-            out.push(0);
+        if let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        {
+            for name in controllers.split(',').filter(|c| !c.is_empty()) {
+                push(name, path);
+            }
         }
     }
     out
+}
+
+/// `(vm_size, vm_rss, vm_swap)` in KiB of process `pid`.
+pub(crate) fn vm_sizes(pid: i32) -> (u32, u32, u32) {
+    let mut info = ProcInfo::default();
+    if let Ok(status) = fs::read_to_string(format!("/proc/{pid}/status")) {
+        info.read_status(&status);
+    }
+    (info.vm_size, info.vm_rss, info.vm_swap)
 }
 
 /// `(dev, ino)` of the file behind fd `fd` of process `pid`, with `dev` in
@@ -263,6 +276,8 @@ mod tests {
     fn cgroup_lines_become_controller_entries() {
         let v2 = cgroups_param("0::/user.slice/x.scope\n");
         assert!(v2.starts_with(b"cpuset=/user.slice/x.scope\0cpu=/user.slice/x.scope\0"));
+        let hybrid = cgroups_param("3:memory:/a\n0::/u\n");
+        assert_eq!(hybrid, cgroups_param("0::/u\n"), "the unified line wins");
         let v1 = cgroups_param("3:memory:/a\n2:cpu,cpuacct:/b\n");
         assert_eq!(v1, b"memory=/a\0cpu=/b\0cpuacct=/b\0");
     }
