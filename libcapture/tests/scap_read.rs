@@ -229,3 +229,18 @@ fn summary_counts_blocks_events_and_time_range() {
     assert!(truncated.error.is_some());
     assert!(truncated.events < 572);
 }
+
+#[test]
+fn events_iterator_skips_metadata_and_ends_with_the_damage() {
+    let Some(bytes) = scap_common::read("ping_sendto.scap") else {
+        return;
+    };
+    let file = ScapFile::from_bytes(bytes);
+    assert_eq!(file.events().count(), 1526);
+    let cut = ScapFile::from_bytes(file.data()[..file.data().len() - 10].to_vec());
+    let results: Vec<_> = cut.events().collect();
+    assert_eq!(results.len(), 1526, "1525 events, then the error");
+    assert!(results[..1525].iter().all(Result::is_ok));
+    let e = results[1525].as_ref().unwrap_err();
+    assert_eq!(e.block_type, Some(block_type::EVENT_V2));
+}

@@ -79,7 +79,10 @@ impl ScapFile {
 
     /// Iterates the blocks of every section, front to back.
     ///
-    /// After the first error the iterator ends.
+    /// After the first error the iterator ends. Blocks are handed out as
+    /// found: a metadata block after events (which libscap rejects unless it
+    /// starts a new section) is yielded too, and a new
+    /// [`Block::SectionHeader`] means thread and fd state starts over.
     pub fn blocks(&self) -> Blocks<'_> {
         Blocks {
             data: &self.data,
@@ -90,6 +93,18 @@ impl ScapFile {
             upgraded: &self.upgraded,
             next_upgraded: 0,
         }
+    }
+}
+
+impl ScapFile {
+    /// Only the event blocks of every section, then the error that ended
+    /// the walk, if any.
+    pub fn events(&self) -> impl Iterator<Item = Result<EventBlock<'_>, Error>> + '_ {
+        self.blocks().filter_map(|block| match block {
+            Ok(Block::Event(event)) => Some(Ok(event)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
     }
 }
 
