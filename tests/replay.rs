@@ -1,13 +1,19 @@
 //! `harrier replay` against the reference reader, sysdig 0.29.3, on every real
 //! capture in `$HARRIER_SHARED` (Falco's regression traces and the libs
-//! samples): the same lines for the header fields, `%evt.rawarg.*` and the
-//! `%evt.arg.*` that need no thread or fd state; `-w` copies that sysdig reads
-//! back with identical `%evt.args`; damaged files that end in a clear error.
+//! samples): the same lines for the header fields, `%evt.rawarg.*`, the
+//! `%evt.arg.*` that need no thread or fd state, and (through the engine's
+//! formatter) `%evt.args`, `%evt.arg.fd` and `%fd.name`; `-w` copies that
+//! sysdig reads back with identical `%evt.args`; damaged files that end in a
+//! clear error.
 //!
 //! Tests that need sysdig print `SKIPPED: …` and pass when it is missing; CI
 //! installs it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails by panicking")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -241,6 +247,34 @@ fn arg_matches_sysdig_for_parameters_that_need_no_state() {
     assert!(
         compared >= 100,
         "only {compared} (capture, param) pairs compared"
+    );
+}
+
+#[test]
+fn fields_that_need_state_match_sysdig_through_the_engine() {
+    if !have_sysdig("fields_that_need_state_match_sysdig_through_the_engine") {
+        return;
+    }
+    let mut compared = 0;
+    for format in [
+        "%evt.num %evt.cpu (%thread.tid) %evt.dir %evt.type %evt.args",
+        "%evt.num %evt.type %evt.arg.fd %fd.name %evt.arg.res",
+    ] {
+        for file in captures() {
+            let Some(expected) = run_sysdig(&file, format) else {
+                continue;
+            };
+            assert_same_lines(
+                &format!("{} {format}", file.display()),
+                &expected,
+                &run_harrier(&file, format),
+            );
+            compared += 1;
+        }
+    }
+    assert!(
+        compared >= 20,
+        "only {compared} (capture, format) pairs compared"
     );
 }
 

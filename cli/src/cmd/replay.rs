@@ -4,6 +4,10 @@
 //! delivers gets a number, internal events (process snapshots, container,
 //! user and group meta events) and state-only events are numbered but not
 //! printed, and generic syscall events are named after their syscall.
+//!
+//! Formats whose fields come straight from the event are printed without
+//! keeping any state; formats that need threads and fds (`%proc.name`,
+//! `%fd.name`, `%evt.args`…) run the rule engine's inspector over every event.
 
 mod format;
 mod legacy_sc;
@@ -13,7 +17,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use driver::{Category, EventCode, EventRef, ParamValue, LEGACY_EVENT_COUNT};
+use driver::{Category, EventRef, ParamValue, LEGACY_EVENT_COUNT};
+use engine::syscall::{Inspector, Limits};
 use libcapture::capture::{Capture, CaptureBuilder, CapturedEvent, Next};
 use libcapture::scap::{Writer, WriterOptions};
 
@@ -53,50 +58,125 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(out) = &args.write {
         return write_capture(capture.as_mut(), out, args.compress);
     }
+    let printer = if args.json {
+        Printer::Json
+    } else {
+        Printer::Format(format)
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    let mut json = String::new();
+    let result = if printer.needs_state() {
+        print_with_state(capture.as_mut(), &printer, &mut out)
+    } else {
+        print_stateless(capture.as_mut(), &printer, &mut out)
+    };
+    match result.and_then(|()| out.flush().map_err(anyhow::Error::from)) {
+        Err(err) if is_broken_pipe(&err) => Ok(0),
+        Err(err) => Err(err),
+        Ok(()) => Ok(0),
+    }
+}
+
+/// How events are printed.
+enum Printer {
+    Format(Format),
+    Json,
+}
+
+impl Printer {
+    fn needs_state(&self) -> bool {
+        matches!(self, Printer::Format(format) if format.needs_state())
+    }
+
+    /// Prints one event (with its newline) unless its fields have no value.
+    fn print(
+        &self,
+        ctx: &EventContext<'_>,
+        line: &mut Vec<u8>,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
+        line.clear();
+        let printed = match self {
+            Printer::Json => {
+                let mut json = String::new();
+                write_json(ctx, &mut json);
+                line.extend_from_slice(json.as_bytes());
+                true
+            }
+            Printer::Format(format) => format.render(ctx, line),
+        };
+        if printed {
+            line.push(b'\n');
+            out.write_all(line)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fields that need no state: events straight from the capture.
+fn print_stateless(
+    capture: &mut dyn Capture,
+    printer: &Printer,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut line = Vec::with_capacity(256);
     let mut num = 0u64;
     loop {
         let captured = match capture.next().map_err(one_line)? {
             Next::Event(captured) => captured,
             Next::Timeout => continue,
-            Next::Eof => break,
+            Next::Eof => return Ok(()),
         };
         let Some(visible) = numbered(&captured) else {
             continue;
         };
         num += 1;
-        if !visible {
-            continue;
-        }
-        line.clear();
-        let ctx = EventContext {
-            num,
-            cpu: captured.cpu,
-            event: captured.event,
-        };
-        let printed = if args.json {
-            json.clear();
-            write_json(&ctx, &mut json);
-            line.extend_from_slice(json.as_bytes());
-            true
-        } else {
-            format.render(&ctx, &mut line)
-        };
-        if printed {
-            line.push(b'\n');
-            if let Err(err) = out.write_all(&line) {
-                return closed_stdout(err);
-            }
+        if visible {
+            let ctx = EventContext {
+                num,
+                cpu: captured.cpu,
+                event: captured.event,
+                state: None,
+            };
+            printer.print(&ctx, &mut line, out)?;
         }
     }
-    match out.flush() {
-        Ok(()) => Ok(0),
-        Err(err) => closed_stdout(err),
+}
+
+/// Fields that need threads and fds: every event goes through the engine's
+/// inspector, which keeps the state and numbers events the same way.
+fn print_with_state(
+    capture: &mut dyn Capture,
+    printer: &Printer,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut inspector = Inspector::from_snapshot(capture.snapshot(), Limits::default());
+    if let Some(machine) = &capture.snapshot().machine {
+        inspector.set_hostname(machine.hostname.clone());
     }
-    .context("writing to stdout")
+    let mut line = Vec::with_capacity(256);
+    loop {
+        let captured = match capture.next().map_err(one_line)? {
+            Next::Event(captured) => captured,
+            Next::Timeout => continue,
+            Next::Eof => return Ok(()),
+        };
+        let event = inspector.process(captured.event, captured.cpu, Some(captured.flags));
+        if event.is_visible() {
+            let ctx = EventContext {
+                num: event.meta.num,
+                cpu: captured.cpu,
+                event: captured.event,
+                state: Some(&event),
+            };
+            printer.print(&ctx, &mut line, out)?;
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Copies every event, after the input's state, into a new capture.
@@ -128,40 +208,21 @@ pub(crate) fn one_line(err: libcapture::Error) -> anyhow::Error {
     anyhow::anyhow!("{err}")
 }
 
-/// A reader closing our stdout (`| head`) ends the replay quietly.
-fn closed_stdout(err: std::io::Error) -> anyhow::Result<u8> {
-    if err.kind() == std::io::ErrorKind::BrokenPipe {
-        Ok(0)
-    } else {
-        Err(err.into())
-    }
-}
-
-/// Container metadata events: sysdig numbers them but never prints them.
-const CONTAINER_EVENTS: [u16; 3] = [
-    EventCode::CONTAINER_E.0,
-    EventCode::CONTAINER_JSON_E.0,
-    EventCode::CONTAINER_JSON_2_E.0,
-];
-
 /// `None` for events sysdig's reader does not deliver at all (codes it does
-/// not know, placeholders); otherwise whether the event is shown.
+/// not know); otherwise whether the event is shown. The same rule as the
+/// engine's inspector, so both printing paths number events alike.
 fn numbered(captured: &CapturedEvent<'_>) -> Option<bool> {
     let info = captured.event.info()?;
-    if info.is_unused() {
+    let internal = info.category.contains(Category::INTERNAL)
+        || info.category.contains(Category::METAEVENT)
+        || info.is_unused();
+    // sysdig 0.29.3 drops codes past its table before numbering; newer meta
+    // events are dropped the same way so numbers match, newer syscall events
+    // are shown and numbered.
+    if internal && usize::from(captured.code()) >= LEGACY_EVENT_COUNT {
         return None;
     }
-    let hidden = info.category.contains(Category::INTERNAL)
-        || CONTAINER_EVENTS.contains(&captured.code())
-        || captured.is_state_only();
-    // sysdig 0.29.3 drops codes past its table before numbering. Newer meta
-    // events (user and group changes, async events) are dropped the same way
-    // so numbers match; newer syscall events are shown, and numbered.
-    let meta = hidden || info.category.contains(Category::METAEVENT);
-    if meta && usize::from(captured.code()) >= LEGACY_EVENT_COUNT {
-        return None;
-    }
-    Some(!hidden)
+    Some(!internal && !captured.is_state_only())
 }
 
 /// One JSON object: number, time, cpu, tid, direction, type and every parameter.
@@ -177,7 +238,7 @@ fn write_json(ctx: &EventContext<'_>, out: &mut String) {
         ctx.cpu,
         ev.tid() as i64
     );
-    json_string(&event_type_name(ev), out);
+    json_string(event_type_name(ev), out);
     out.push_str(",\"params\":{");
     for index in 0..ev.nparams() {
         if index > 0 {

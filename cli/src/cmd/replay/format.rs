@@ -1,33 +1,41 @@
-//! sysdig-style `-p` format strings: parsing and the event fields that need no
-//! thread or fd state.
+//! sysdig-style `-p` format strings.
 //!
-//! This is the stand-in until the rule engine's formatter (with `%proc.*`,
-//! `%fd.*` and sysdig's fd-aware `%evt.arg` rendering) can take over: the
-//! parsed [`Format`] and [`Format::render`] are the whole interface.
+//! The fields `replay` must print exactly as sysdig 0.29.3 does and that need
+//! no thread or fd state (`%evt.num %evt.time %evt.rawtime %evt.cpu %evt.dir
+//! %evt.type %thread.tid %evt.rawarg.NAME`, and `%evt.arg.NAME` of values
+//! that are not fds or pids) are rendered here, straight from the event.
+//! Every other field (`%proc.*`, `%fd.*`, `%evt.args`, …) and `%evt.arg` of
+//! fds and pids are handed to the rule engine's formatter, which renders them
+//! from the inspection state; a format with such fields makes `replay` run the
+//! engine's inspector over every event.
 
 use std::io::Write as _;
 
 use driver::param::{SockAddr, SockTuple};
 use driver::{EventRef, ParamExtra, ParamInfo, ParamType, ParamValue, PrintFormat};
 
+use engine::syscall::{Format as EngineFormat, SyscallEvent};
+
 use super::legacy_sc::LEGACY_PPM_SC_NAMES;
 
 /// A parsed format string.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Format {
     parts: Vec<Part>,
     /// A leading `*`: print the line even when a field has no value (as `<NA>`).
     print_all: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Part {
     Text(String),
     Field(Field),
+    /// A field only the engine's formatter knows.
+    Engine(EngineFormat),
 }
 
 /// A field this formatter can render.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 enum Field {
     Num,
     Time,
@@ -37,7 +45,8 @@ enum Field {
     Type,
     Tid,
     RawArg(String),
-    Arg(String),
+    /// The argument, and the engine's rendering of it for fds and pids.
+    Arg(String, Box<EngineFormat>),
 }
 
 /// What an event looks like to the formatter, besides its bytes.
@@ -49,6 +58,8 @@ pub struct EventContext<'a> {
     pub cpu: u16,
     /// The event.
     pub event: EventRef<'a>,
+    /// The event with its inspection state, when the format needs state.
+    pub state: Option<&'a SyscallEvent<'a>>,
 }
 
 impl Format {
@@ -75,17 +86,28 @@ impl Format {
                     break;
                 }
             }
-            let field = Field::parse(&name)
-                .ok_or_else(|| format!("unknown field '%{name}' at column {}", at + 1))?;
+            let part = match Field::parse(&name) {
+                Some(field) => Part::Field(field),
+                None => EngineFormat::parse(&format!("%{name}"))
+                    .map(Part::Engine)
+                    .map_err(|_| format!("unknown field '%{name}' at column {}", at + 1))?,
+            };
             if !literal.is_empty() {
                 parts.push(Part::Text(std::mem::take(&mut literal)));
             }
-            parts.push(Part::Field(field));
+            parts.push(part);
         }
         if !literal.is_empty() {
             parts.push(Part::Text(literal));
         }
         Ok(Format { parts, print_all })
+    }
+
+    /// Whether rendering needs the inspection state (threads, fds).
+    pub fn needs_state(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Engine(_) | Part::Field(Field::Arg(..))))
     }
 
     /// Renders one event into `out`. Returns `false` (and leaves `out` in an
@@ -101,6 +123,11 @@ impl Format {
                             return false;
                         }
                         out.extend_from_slice(b"<NA>");
+                    }
+                }
+                Part::Engine(format) => {
+                    if !render_engine(format, ctx, self.print_all, out) {
+                        return false;
                     }
                 }
             }
@@ -123,7 +150,9 @@ impl Field {
                 if let Some(arg) = name.strip_prefix("evt.rawarg.") {
                     Field::RawArg(arg.to_string())
                 } else {
-                    Field::Arg(name.strip_prefix("evt.arg.")?.to_string())
+                    let arg = name.strip_prefix("evt.arg.")?;
+                    let stateful = EngineFormat::parse(&format!("%evt.arg.{arg}")).ok()?;
+                    Field::Arg(arg.to_string(), Box::new(stateful))
                 }
             }
         })
@@ -152,7 +181,8 @@ impl Field {
                 Some((value, info)) => write_raw(&value, info, out),
                 None => false,
             },
-            Field::Arg(name) => match param_named(ev, name) {
+            Field::Arg(name, stateful) => match param_named(ev, name) {
+                Some((_, info)) if needs_state(info.ty) => render_engine(stateful, ctx, false, out),
                 Some((value, info)) => write_rendered(&value, info, out),
                 None => false,
             },
@@ -160,17 +190,50 @@ impl Field {
     }
 }
 
+/// Parameter types whose rendering names the fd or thread behind the value.
+fn needs_state(ty: ParamType) -> bool {
+    matches!(
+        ty,
+        ParamType::Fd | ParamType::Fd32 | ParamType::Pid | ParamType::Pid32 | ParamType::FdList
+    )
+}
+
+/// Renders a field with the engine's formatter; false when it has no value
+/// (or no state was provided) and `print_all` is off.
+fn render_engine(
+    format: &EngineFormat,
+    ctx: &EventContext<'_>,
+    print_all: bool,
+    out: &mut Vec<u8>,
+) -> bool {
+    let mut text = String::new();
+    let rendered = match ctx.state {
+        Some(state) if print_all => {
+            format.render_falco(state, &mut text);
+            true
+        }
+        Some(state) => format.render_sysdig(state, &mut text),
+        None => false,
+    };
+    if rendered {
+        out.extend_from_slice(text.as_bytes());
+    } else if print_all {
+        out.extend_from_slice(b"<NA>");
+    }
+    rendered || print_all
+}
+
 /// The event's name as sysdig shows it: generic events take their syscall's name.
-pub fn event_type_name(ev: &EventRef<'_>) -> String {
+pub fn event_type_name(ev: &EventRef<'_>) -> &'static str {
     let Some(info) = ev.info() else {
-        return "<unknown>".to_string();
+        return "<unknown>";
     };
     if ev.code().0 <= 1 {
         if let Some(Ok(ParamValue::SyscallId(sc))) = ev.param(0) {
-            return syscall_name(sc).to_string();
+            return syscall_name(sc);
         }
     }
-    info.name.to_string()
+    info.name
 }
 
 /// Name of a generic event's `ppm_sc` code, as sysdig 0.29.3 prints it.
@@ -424,6 +487,7 @@ mod tests {
             num: 7,
             cpu: 3,
             event: EventRef::parse(bytes).unwrap(),
+            state: None,
         };
         let mut out = Vec::new();
         let printed = Format::parse(format).unwrap().render(&ctx, &mut out);
