@@ -15,6 +15,20 @@ use engine::alert::Priority;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest UDP syslog message sent (IPv4 UDP payload limit, rounded down).
+pub const MAX_DATAGRAM: usize = 65_000;
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
 
 enum Transport {
     Udp {
@@ -159,7 +173,8 @@ impl Sink for SyslogSink {
         let msg = self.message(record);
         match &mut self.transport {
             Transport::Udp { addr, socket } => {
-                socket.send_to(msg.as_bytes(), *addr)?;
+                // A datagram cannot be larger; a longer alert would fail forever.
+                socket.send_to(truncate(&msg, MAX_DATAGRAM).as_bytes(), *addr)?;
             }
             Transport::Unix { path, socket } => {
                 socket
@@ -215,6 +230,8 @@ mod tests {
             )
         );
         assert_eq!(facility_code("user"), Some(1));
+        assert_eq!(truncate("aé", 2), "a");
+        assert_eq!(truncate("abc", 5), "abc");
         assert_eq!(facility_code("local8"), None);
         assert!(SyslogSink::new(&SyslogConfig {
             url: "http://x".into(),
