@@ -15,7 +15,7 @@ use engine::alert::Priority;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest UDP syslog message sent (IPv4 UDP payload limit, rounded down).
+/// Largest datagram sent over UDP or a unix socket (IPv4 UDP payload limit, rounded down).
 pub const MAX_DATAGRAM: usize = 65_000;
 
 /// `s` cut to at most `max` bytes at a character boundary.
@@ -178,7 +178,7 @@ impl Sink for SyslogSink {
             }
             Transport::Unix { path, socket } => {
                 socket
-                    .send_to(msg.as_bytes(), &*path)
+                    .send_to(truncate(&msg, MAX_DATAGRAM).as_bytes(), &*path)
                     .map_err(|e| DeliveryError::retry(format!("{}: {e}", path.display())))?;
             }
             Transport::Tcp { addr, stream } => {
