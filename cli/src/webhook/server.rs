@@ -49,6 +49,10 @@ pub struct WebhookConfig {
     pub enqueue_timeout: Duration,
     /// Most connections served at once; more get 503.
     pub max_connections: usize,
+    /// Most request-body bytes being received at once over all
+    /// connections; a request that would exceed it gets 503 before its
+    /// body is read (a lone request larger than this is still served).
+    pub max_in_flight_bytes: usize,
     /// Bounds of the event queue.
     pub queue: QueueLimits,
 }
@@ -66,6 +70,7 @@ impl WebhookConfig {
             idle_timeout: Duration::from_secs(90),
             enqueue_timeout: Duration::from_secs(2),
             max_connections: 256,
+            max_in_flight_bytes: 48 << 20,
             queue: QueueLimits {
                 max_events: 20_000,
                 max_bytes: 16 << 20,
@@ -80,6 +85,7 @@ struct Shared {
     queue: Arc<BatchQueue>,
     stopping: AtomicBool,
     connections: AtomicUsize,
+    in_flight: AtomicUsize,
 }
 
 /// A running webhook server. Dropping it stops accepting connections.
@@ -102,6 +108,7 @@ impl WebhookServer {
             tls,
             stopping: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
         });
         let acceptor = {
             let shared = shared.clone();
@@ -361,6 +368,11 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
     if media_type.as_deref() != Some("application/json") {
         return reply(415, "Content-Type must be application/json\n", true);
     }
+    let Some(_reservation) = reserve_body(head, shared) else {
+        let mut r = reply(503, "too many bodies in flight, retry later\n", true);
+        r.2.push(("Retry-After", "1".into()));
+        return r;
+    };
     if head
         .header("expect")
         .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
@@ -379,6 +391,41 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
         Err(reply) => return reply,
     };
     accept_batch(&body, shared, peer)
+}
+
+/// Bytes of request bodies being received, released on drop.
+struct BodyReservation<'a> {
+    counter: &'a AtomicUsize,
+    bytes: usize,
+}
+
+impl Drop for BodyReservation<'_> {
+    fn drop(&mut self) {
+        self.counter.fetch_sub(self.bytes, Ordering::SeqCst);
+    }
+}
+
+/// Reserves room for the body `head` announces (the cap for chunked
+/// bodies); `None` when other requests' bodies already use the budget.
+fn reserve_body<'a>(head: &Head, shared: &'a Shared) -> Option<BodyReservation<'a>> {
+    let config = &shared.config;
+    let announced = head
+        .header("content-length")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(config.max_body);
+    let bytes = announced.min(config.max_body);
+    let counter = &shared.in_flight;
+    let mut current = counter.load(Ordering::SeqCst);
+    loop {
+        if current > 0 && current + bytes > config.max_in_flight_bytes {
+            return None;
+        }
+        match counter.compare_exchange(current, current + bytes, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => return Some(BodyReservation { counter, bytes }),
+            Err(now) => current = now,
+        }
+    }
 }
 
 fn read_body<S: Read + Write>(

@@ -557,3 +557,42 @@ fn connections_over_the_limit_get_503_until_one_closes() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn bodies_in_flight_are_bounded() {
+    let mut config = config();
+    config.max_in_flight_bytes = 1000;
+    let server = WebhookServer::start(config).unwrap();
+    // A client announces 800 bytes and stalls: 800 of 1000 are reserved.
+    let mut stalled = connect(&server);
+    stalled
+        .write_all(b"POST /k8s-audit HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 800\r\n\r\n[")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let big = format!("[{}]", vec![event(1); 3].join(","));
+    assert!(big.len() > 200);
+    let (status, head) = exchange(
+        &mut connect(&server),
+        &post("/k8s-audit", "application/json", &big),
+    );
+    assert_eq!(status, 503);
+    assert!(head.contains("Retry-After: 1"));
+    // A small body still fits, and the budget frees when the stalled one times out.
+    assert_eq!(
+        exchange(
+            &mut connect(&server),
+            &post("/k8s-audit", "application/json", &event(2))
+        )
+        .0,
+        200
+    );
+    assert_eq!(read_response(&mut stalled).0, 408);
+    assert_eq!(
+        exchange(
+            &mut connect(&server),
+            &post("/k8s-audit", "application/json", &big)
+        )
+        .0,
+        200
+    );
+}
