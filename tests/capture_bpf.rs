@@ -482,3 +482,88 @@ fn tiny_buffers_report_drops() {
         .unwrap_or_else(|| panic!("no drop line in {stderr}"));
     assert!(drops > 0, "a 4 KiB ring must overflow: {stderr}");
 }
+
+#[test]
+fn without_root_capture_fails_with_one_clear_error() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("SKIPPED: {reason}");
+        return;
+    }
+    if !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("SKIPPED: setpriv is missing");
+        return;
+    }
+    let out = Command::new("/usr/bin/setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            HARRIER,
+            "capture",
+            "--duration",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("needs root"), "{stderr}");
+}
+
+#[test]
+fn interrupt_ends_the_capture_cleanly_and_flushes() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("SKIPPED: {reason}");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("harrier-capture-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scap = dir.join("interrupted.scap");
+    let mut child = Command::new(HARRIER)
+        .args([
+            "capture",
+            "--syscalls",
+            "openat,close",
+            "--duration",
+            "120s",
+            "-w",
+        ])
+        .arg(&scap)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The snapshot is written once the probe is loaded; events follow once attached.
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&scap).map_or(0, |m| m.len()) == 0 {
+        assert!(start.elapsed().as_secs() < 60, "capture did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for _ in 0..20 {
+        let _ = std::fs::read(path_of_self());
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("captured "), "summary: {stderr}");
+    let mut capture = libcapture::backend::savefile::open_savefile(&scap).unwrap();
+    let mut events = 0;
+    while let Next::Event(_) = capture.next().unwrap() {
+        events += 1;
+    }
+    assert!(
+        events > 0,
+        "the file holds the events captured before the interrupt"
+    );
+}
+
+fn path_of_self() -> PathBuf {
+    std::env::current_exe().unwrap()
+}

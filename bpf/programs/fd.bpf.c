@@ -71,13 +71,61 @@ EXIT_PROGRAM(bpf_x)
 	EVT_SUBMIT(PPME_SYSCALL_BPF_2_X);
 }
 
+/* Kernel PROT_* to PPM_PROT_*. */
+static __always_inline __u32 prot_to_ppm(__u32 prot)
+{
+	__u32 r = prot & 0xf;          /* READ, WRITE, EXEC, SEM keep their values */
+	if (prot & 0x01000000) r |= 0x10; /* PROT_GROWSDOWN */
+	return r;
+}
+
+/* Kernel MAP_* to PPM_MAP_*. */
+static __always_inline __u32 mmap_flags_to_ppm(__u32 f)
+{
+	__u32 r = f & 3;                  /* SHARED, PRIVATE */
+	if (f & 0x10) r |= 0x4;           /* FIXED */
+	if (f & 0x20) r |= 0x8;           /* ANONYMOUS */
+	if (f & 0x40) r |= 0x10;          /* 32BIT */
+	if (f & 0x4000) r |= 0x40;        /* NORESERVE */
+	if (f & 0x8000) r |= 0x80;        /* POPULATE */
+	if (f & 0x10000) r |= 0x100;      /* NONBLOCK */
+	if (f & 0x100) r |= 0x200;        /* GROWSDOWN */
+	if (f & 0x800) r |= 0x400;        /* DENYWRITE */
+	if (f & 0x1000) r |= 0x800;       /* EXECUTABLE */
+	if (f & 0x2000) r |= 0x4000;      /* LOCKED */
+	return r;
+}
+
+EXIT_PROGRAM(mmap_x)
+{
+	struct mm_struct *mm = current_task()->mm;
+	EVT_OPEN(10);
+	store_s64(s, ret);
+	if (mm) {
+		store_u32(s, mm->total_vm << 2); /* pages to KiB */
+		store_u32(s, (mm_counter(mm, 0) + mm_counter(mm, 1) + mm_counter(mm, 3)) << 2);
+		store_u32(s, mm_counter(mm, 2) << 2);
+	} else {
+		store_u32(s, 0);
+		store_u32(s, 0);
+		store_u32(s, 0);
+	}
+	store_u64(s, ARG(0));
+	store_u64(s, ARG(1));
+	store_u32(s, prot_to_ppm(ARG(2)));
+	store_u32(s, mmap_flags_to_ppm(ARG(3)));
+	store_s64(s, ARG_INT(4));
+	store_u64(s, ARG(5));
+	EVT_SUBMIT(PPME_SYSCALL_MMAP_X);
+}
+
 EXIT_PROGRAM(mprotect_x)
 {
 	EVT_OPEN(4);
 	store_s64(s, ret);
 	store_u64(s, ARG(0));
 	store_u64(s, ARG(1));
-	store_u32(s, ARG(2) & 0xf); /* PROT_READ/WRITE/EXEC/SEM = PPM_PROT_* */
+	store_u32(s, prot_to_ppm(ARG(2)));
 	EVT_SUBMIT(PPME_SYSCALL_MPROTECT_X);
 }
 

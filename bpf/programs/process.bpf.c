@@ -21,24 +21,26 @@ static __always_inline int clone_parent_exit(struct pt_regs *regs, long ret, __u
 	EVT_SUBMIT(type);
 }
 
-EXIT_PROGRAM(clone_x)
+/* One program for the four clone-family syscalls: the table points all of them here. */
+EXIT_PROGRAM(clone_family_x)
 {
-	return clone_parent_exit(regs, ret, PPME_SYSCALL_CLONE_20_X, ARG(0));
-}
-
-EXIT_PROGRAM(clone3_x)
-{
-	return clone_parent_exit(regs, ret, PPME_SYSCALL_CLONE3_X, read_user_u64(ARG_PTR(0)));
-}
-
-EXIT_PROGRAM(fork_x)
-{
-	return clone_parent_exit(regs, ret, PPME_SYSCALL_FORK_20_X, 0);
-}
-
-EXIT_PROGRAM(vfork_x)
-{
-	return clone_parent_exit(regs, ret, PPME_SYSCALL_VFORK_20_X, 0x4000 | 0x100);
+	__u16 type = PPME_SYSCALL_CLONE_20_X;
+	__u64 kflags = ARG(0);
+	switch (regs->orig_ax) {
+	case NR_clone3:
+		type = PPME_SYSCALL_CLONE3_X;
+		kflags = read_user_u64(ARG_PTR(0)); /* clone_args.flags */
+		break;
+	case NR_fork:
+		type = PPME_SYSCALL_FORK_20_X;
+		kflags = 0;
+		break;
+	case NR_vfork:
+		type = PPME_SYSCALL_VFORK_20_X;
+		kflags = 0x4000 | 0x100; /* CLONE_VFORK | CLONE_VM */
+		break;
+	}
+	return clone_parent_exit(regs, ret, type, kflags);
 }
 
 /*
@@ -72,14 +74,12 @@ static __always_inline int exec_failed(struct pt_regs *regs, long ret, __u16 typ
 	EVT_SUBMIT(type);
 }
 
-EXIT_PROGRAM(execve_x)
+/* One program for execve and execveat failures: the table points both here. */
+EXIT_PROGRAM(exec_family_x)
 {
-	return exec_failed(regs, ret, PPME_SYSCALL_EXECVE_19_X, ARG_PTR(0), 1);
-}
-
-EXIT_PROGRAM(execveat_x)
-{
-	return exec_failed(regs, ret, PPME_SYSCALL_EXECVEAT_X, ARG_PTR(1), 0);
+	int at = regs->orig_ax == NR_execveat;
+	return exec_failed(regs, ret, at ? PPME_SYSCALL_EXECVEAT_X : PPME_SYSCALL_EXECVE_19_X,
+			   at ? ARG_PTR(1) : ARG_PTR(0), !at);
 }
 
 EXIT_PROGRAM(kill_x)
