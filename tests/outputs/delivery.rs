@@ -53,6 +53,7 @@ fn down_sink_spills_to_spool_and_delivers_in_order_when_back() {
     eventually(WAIT, "a retry", || {
         metric(&outputs, "harrier_output_retries_total", "webhook") > 0
     });
+    assert_eq!(metric(&outputs, "harrier_output_up", "webhook"), 0);
     assert_eq!(
         metric(&outputs, "harrier_output_deliveries_total", "webhook"),
         0
@@ -68,6 +69,7 @@ fn down_sink_spills_to_spool_and_delivers_in_order_when_back() {
     eventually(WAIT, "backlog empty", || {
         metric(&outputs, "harrier_output_backlog", "webhook") == 0
     });
+    assert_eq!(metric(&outputs, "harrier_output_up", "webhook"), 1);
 
     let url = format!("http://{}/metrics", outputs.metrics_addr().unwrap());
     let text = ureq::get(&url).call().unwrap().into_string().unwrap();

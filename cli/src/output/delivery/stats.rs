@@ -25,6 +25,9 @@ pub struct SinkStats {
     pub queued: Gauge,
     /// Alerts waiting in the retry backlog (spool or memory).
     pub backlog: Gauge,
+    /// 1 while the sink takes alerts, 0 from a retryable failure until the
+    /// next success.
+    pub up: Gauge,
     last_log: Option<Instant>,
 }
 
@@ -32,7 +35,7 @@ impl SinkStats {
     /// Registers the series of sink `sink`.
     pub fn new(registry: Arc<Registry>, sink: &str) -> SinkStats {
         let l: &[(&str, &str)] = &[("sink", sink)];
-        SinkStats {
+        let stats = SinkStats {
             delivered: registry.counter(
                 "harrier_output_deliveries_total",
                 "Alerts delivered, by sink.",
@@ -63,15 +66,28 @@ impl SinkStats {
                 "Alerts waiting for a retry (spool or memory), by sink.",
                 l,
             ),
+            up: registry.gauge(
+                "harrier_output_up",
+                "1 while the sink accepts alerts, 0 while deliveries fail, by sink.",
+                l,
+            ),
             registry,
             sink: sink.to_string(),
             last_log: None,
-        }
+        };
+        stats.up.set(1);
+        stats
     }
 
     /// `harrier_output_failures_total{sink,reason}`: alerts given up on.
     pub fn failed(&self, reason: &str) -> Counter {
         failures(&self.registry, &self.sink, reason)
+    }
+
+    /// One alert delivered.
+    pub fn ok(&self) {
+        self.delivered.inc();
+        self.up.set(1);
     }
 
     /// One alert left the in-memory queue.
@@ -87,6 +103,9 @@ impl SinkStats {
     /// Counts a failed attempt and logs it, at most once per [`LOG_EVERY`].
     pub fn note_error(&mut self, name: &str, e: &DeliveryError) {
         self.errors.inc();
+        if e.retryable {
+            self.up.set(0);
+        }
         if self.last_log.is_none_or(|t| t.elapsed() >= LOG_EVERY) {
             let what = if e.retryable {
                 "will retry"

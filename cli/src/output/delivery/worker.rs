@@ -109,7 +109,7 @@ impl Worker {
 
     fn first_attempt(&mut self, record: Record, next_try: &mut Instant) {
         match self.sink.deliver(&record) {
-            Ok(()) => self.stats.delivered.inc(),
+            Ok(()) => self.stats.ok(),
             Err(e) if e.retryable => {
                 self.stats.note_error(&self.name, &e);
                 self.queue(record, false);
@@ -170,7 +170,7 @@ impl Worker {
             self.count_corrupt();
             match self.sink.deliver(&record) {
                 Ok(()) => {
-                    self.stats.delivered.inc();
+                    self.stats.ok();
                     self.backoff.reset();
                     self.pop();
                 }
@@ -268,7 +268,7 @@ impl Worker {
     fn deliver_direct(&mut self, pending: &mut VecDeque<Record>, next_try: &mut Instant) {
         while let Some(r) = pending.pop_front() {
             match self.sink.deliver(&r) {
-                Ok(()) => self.stats.delivered.inc(),
+                Ok(()) => self.stats.ok(),
                 Err(e) if e.retryable => {
                     self.stats.note_error(&self.name, &e);
                     self.queue(r, true);
