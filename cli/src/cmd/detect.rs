@@ -82,7 +82,12 @@ pub fn rules_in_dir(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// Expands directories among `paths` (or the default directory when empty).
 pub fn rules_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if paths.is_empty() {
-        return rules_in_dir(&default_rules_dir());
+        let dir = default_rules_dir();
+        let files = rules_in_dir(&dir)?;
+        if files.is_empty() {
+            bail!("no rules files in {} (pass --rules FILE)", dir.display());
+        }
+        return Ok(files);
     }
     let mut out = Vec::new();
     for p in paths {
