@@ -520,7 +520,7 @@ fn interrupt_ends_the_capture_cleanly_and_flushes() {
     let dir = std::env::temp_dir().join(format!("harrier-capture-int-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let scap = dir.join("interrupted.scap");
-    let mut child = Command::new(HARRIER)
+    let child = Command::new(HARRIER)
         .args([
             "capture",
             "--syscalls",
