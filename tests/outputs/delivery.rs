@@ -54,6 +54,21 @@ fn down_sink_spills_to_spool_and_delivers_in_order_when_back() {
         metric(&outputs, "harrier_output_retries_total", "webhook") > 0
     });
     assert_eq!(metric(&outputs, "harrier_output_up", "webhook"), 0);
+    let health_url = format!("http://{}/healthz", outputs.metrics_addr().unwrap());
+    let health = || -> Value {
+        serde_json::from_str(
+            &ureq::get(&health_url)
+                .call()
+                .unwrap()
+                .into_string()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    let down = health();
+    assert_eq!(down["status"], "ok");
+    assert_eq!(down["sinks"]["webhook"]["up"], false);
+    assert_eq!(down["sinks"]["webhook"]["backlog"], 20);
     assert_eq!(
         metric(&outputs, "harrier_output_deliveries_total", "webhook"),
         0
@@ -70,6 +85,10 @@ fn down_sink_spills_to_spool_and_delivers_in_order_when_back() {
         metric(&outputs, "harrier_output_backlog", "webhook") == 0
     });
     assert_eq!(metric(&outputs, "harrier_output_up", "webhook"), 1);
+    assert_eq!(
+        health()["sinks"]["webhook"],
+        serde_json::json!({"up": true, "backlog": 0})
+    );
 
     let url = format!("http://{}/metrics", outputs.metrics_addr().unwrap());
     let text = ureq::get(&url).call().unwrap().into_string().unwrap();

@@ -251,6 +251,26 @@ impl Registry {
         }
     }
 
+    /// Every counter or gauge series of `name`: its labels and value.
+    pub fn series_of(&self, name: &str) -> Vec<(Vec<(String, String)>, i64)> {
+        let families = self.lock();
+        let Some(family) = families.get(name) else {
+            return Vec::new();
+        };
+        family
+            .series
+            .iter()
+            .filter_map(|(labels, series)| {
+                let v = match series {
+                    Series::Counter(c) => i64::try_from(c.get()).ok()?,
+                    Series::Gauge(g) => g.get(),
+                    Series::Histogram(_) => return None,
+                };
+                Some((labels.clone(), v))
+            })
+            .collect()
+    }
+
     /// The Prometheus text exposition of every series.
     pub fn render(&self) -> String {
         let families = self.lock();

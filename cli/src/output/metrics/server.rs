@@ -140,15 +140,47 @@ fn serve(mut stream: TcpStream, registry: &Registry) -> io::Result<()> {
                 head_only,
             )
         }
-        "/healthz" => respond(
-            &mut stream,
-            200,
-            "application/json",
-            b"{\"status\":\"ok\"}\n",
-            head_only,
-        ),
+        "/healthz" => {
+            let body = health(registry);
+            respond(
+                &mut stream,
+                200,
+                "application/json",
+                body.as_bytes(),
+                head_only,
+            )
+        }
         _ => respond(&mut stream, 404, "text/plain", b"not found\n", head_only),
     }
+}
+
+/// `{"status":"ok","sinks":{"loki":{"up":true,"backlog":0}}}`: the process
+/// answers, so it is healthy; the sinks' state is there to look at.
+fn health(registry: &Registry) -> String {
+    let mut sinks = serde_json::Map::new();
+    for (metric, key) in [
+        ("harrier_output_up", "up"),
+        ("harrier_output_backlog", "backlog"),
+    ] {
+        for (labels, value) in registry.series_of(metric) {
+            let Some((_, sink)) = labels.iter().find(|(k, _)| k == "sink") else {
+                continue;
+            };
+            let entry = sinks
+                .entry(sink.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            let v = if key == "up" {
+                serde_json::Value::from(value == 1)
+            } else {
+                value.into()
+            };
+            if let Some(obj) = entry.as_object_mut() {
+                obj.insert(key.into(), v);
+            }
+        }
+    }
+    let body = serde_json::json!({ "status": "ok", "sinks": sinks });
+    format!("{body}\n")
 }
 
 enum Head {
@@ -267,7 +299,10 @@ mod tests {
             "{metrics}"
         );
         let health = get(addr, b"GET /healthz HTTP/1.0\r\n\r\n");
-        assert!(health.ends_with("{\"status\":\"ok\"}\n"), "{health}");
+        assert!(
+            health.ends_with("{\"sinks\":{},\"status\":\"ok\"}\n"),
+            "{health}"
+        );
         assert!(get(addr, b"POST /metrics HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405"));
         assert!(get(addr, b"GET /etc/passwd HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
         let huge = vec![b'A'; MAX_REQUEST_BYTES * 2];
