@@ -215,6 +215,12 @@ pub struct HttpConfig {
     /// PEM file of CA certificates to trust instead of the system store.
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
+    /// PEM client certificate chain for mutual TLS (needs `client_key` and `ca_file`).
+    #[serde(default)]
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of `client_cert`.
+    #[serde(default)]
+    pub client_key: Option<PathBuf>,
     /// Per-request timeout; default 10 s.
     #[serde(default, deserialize_with = "opt_duration")]
     pub timeout: Option<Duration>,

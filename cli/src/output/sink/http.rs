@@ -2,13 +2,14 @@
 //! with rustls, custom headers, optional gzip bodies and a custom CA.
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::CertificateDer;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::DeliveryError;
 use crate::output::config::HttpConfig;
@@ -32,8 +33,8 @@ impl HttpClient {
             .timeout_connect(timeout.min(Duration::from_secs(5)))
             .timeout(timeout)
             .user_agent(concat!("harrier/", env!("CARGO_PKG_VERSION")));
-        if let Some(ca) = &config.ca_file {
-            builder = builder.tls_config(Arc::new(tls_with_ca(ca)?));
+        if let Some(tls) = tls_config(config)? {
+            builder = builder.tls_config(Arc::new(tls));
         }
         Ok(HttpClient {
             agent: builder.build(),
@@ -97,24 +98,56 @@ fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
     enc.finish()
 }
 
-/// A rustls client configuration trusting exactly the certificates in `path`.
-fn tls_with_ca(path: &std::path::Path) -> Result<rustls::ClientConfig, DeliveryError> {
-    let bad = |why: String| DeliveryError::permanent(format!("ca_file {}: {why}", path.display()));
+/// A rustls client configuration when `ca_file` or a client certificate is
+/// set (otherwise ureq's default, the system store, applies): trusting
+/// exactly the certificates in `ca_file`, presenting `client_cert`.
+fn tls_config(config: &HttpConfig) -> Result<Option<rustls::ClientConfig>, DeliveryError> {
+    let Some(ca) = &config.ca_file else {
+        if config.client_cert.is_some() || config.client_key.is_some() {
+            return Err(DeliveryError::permanent("client_cert needs ca_file"));
+        }
+        return Ok(None);
+    };
+    let bad =
+        |path: &Path, why: String| DeliveryError::permanent(format!("{}: {why}", path.display()));
     let mut roots = rustls::RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {
-        roots
-            .add(cert.map_err(|e| bad(e.to_string()))?)
-            .map_err(|e| bad(e.to_string()))?;
-    }
-    if roots.is_empty() {
-        return Err(bad("no certificates".into()));
+    for cert in certificates(ca)? {
+        roots.add(cert).map_err(|e| bad(ca, e.to_string()))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
+        .map_err(|e| bad(ca, e.to_string()))?
+        .with_root_certificates(roots);
+    let tls = match (&config.client_cert, &config.client_key) {
+        (Some(cert), Some(key)) => {
+            let chain = certificates(cert)?;
+            let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| bad(key, e.to_string()))?;
+            builder
+                .with_client_auth_cert(chain, key_der)
+                .map_err(|e| bad(cert, e.to_string()))?
+        }
+        (None, None) => builder.with_no_client_auth(),
+        _ => {
+            return Err(DeliveryError::permanent(
+                "client_cert and client_key go together",
+            ))
+        }
+    };
+    Ok(Some(tls))
+}
+
+/// The certificates of a PEM file (at least one).
+fn certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, DeliveryError> {
+    let bad = |why: String| DeliveryError::permanent(format!("{}: {why}", path.display()));
+    let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| bad(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad("no certificates".into()));
+    }
+    Ok(certs)
 }
 
 /// Standard base64 (for HTTP basic auth).
