@@ -56,7 +56,7 @@ fn loki_push_follows_the_documented_api_and_falcosidekick_labels() {
         rx.url()
     )));
     cfg.outputs.push(sink_yaml(&format!(
-        "kind: loki\nname: loki-json\nurl: {}/json\nformat: json\n",
+        "kind: loki\nname: loki-json\nurl: {}/json\nformat: json\nuser: harrier\napi_key: s3cret\n",
         rx.url()
     )));
     let outputs = Outputs::from_config(&cfg).unwrap();
@@ -114,6 +114,12 @@ fn loki_push_follows_the_documented_api_and_falcosidekick_labels() {
         None,
         "no tenant, no header"
     );
+    // Basic auth: base64("harrier:s3cret").
+    assert_eq!(
+        json_req.header("Authorization"),
+        Some("Basic aGFycmllcjpzM2NyZXQ=")
+    );
+    assert_eq!(text.header("Authorization"), None);
     let body: Value = serde_json::from_slice(&json_req.body).unwrap();
     let line = body["streams"][0]["values"][0][1].as_str().unwrap();
     assert_eq!(line, a.json_line());
