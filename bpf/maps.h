@@ -28,7 +28,7 @@ struct {
 
 /* Per-CPU event assembly area: twice the maximum event so masked writes stay in bounds. */
 struct scratch {
-	__u8 data[2 * MAX_EVENT_SIZE];
+	__u8 data[2 * MAX_EVENT_SIZE] __attribute__((aligned(8)));
 	__u8 path[2 * 4096]; /* path components are written here backwards, then copied */
 	__u32 payload_pos;   /* where the next param's bytes go */
 	__u32 lens_pos;      /* where the next param's length goes */

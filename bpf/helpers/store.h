@@ -45,8 +45,8 @@ static __always_inline __u32 room(struct scratch *s)
 
 static __always_inline void put_len(struct scratch *s, __u32 len)
 {
-	__u16 l = len;
-	__builtin_memcpy(&s->data[s->lens_pos & SCRATCH_MASK], &l, sizeof(l));
+	/* One (possibly unaligned) store: x86 BPF allows unaligned map value access. */
+	*(__u16 *)&s->data[s->lens_pos & SCRATCH_MASK] = len;
 	s->lens_pos += 2;
 	s->payload_pos += len;
 }
@@ -77,8 +77,7 @@ GLOBAL_STORE store_empty(struct scratch *s)
 			put_len(s, 0);                                          \
 			return 0;                                               \
 		}                                                               \
-		__builtin_memcpy(&s->data[s->payload_pos & SCRATCH_MASK], &v,   \
-				 sizeof(v));                                    \
+		*(type *)&s->data[s->payload_pos & SCRATCH_MASK] = v;           \
 		put_len(s, sizeof(v));                                          \
 		return 0;                                                       \
 	}
@@ -187,11 +186,11 @@ static __always_inline void evt_submit(struct scratch *s, __u16 type, __u64 tid,
 	__u64 ts = evt_timestamp();
 	__u32 len = s->payload_pos;
 	__u32 nparams = s->nparams;
-	__builtin_memcpy(&s->data[0], &ts, 8);
-	__builtin_memcpy(&s->data[8], &tid, 8);
-	__builtin_memcpy(&s->data[16], &len, 4);
-	__builtin_memcpy(&s->data[20], &type, 2);
-	__builtin_memcpy(&s->data[22], &nparams, 4);
+	*(__u64 *)&s->data[0] = ts;
+	*(__u64 *)&s->data[8] = tid;
+	*(__u32 *)&s->data[16] = len;
+	*(__u16 *)&s->data[20] = type;
+	*(__u32 *)&s->data[22] = nparams; /* unaligned: allowed on x86 */
 	if (s->truncated)
 		c->truncated++;
 	__u32 cpu = bpf_get_smp_processor_id();
