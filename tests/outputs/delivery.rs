@@ -310,3 +310,32 @@ fn dedup_summary_goes_out_when_the_window_ends_not_only_at_shutdown() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn an_unreadable_spool_line_is_counted_as_failed() {
+    let spool = temp_dir("spool-corrupt");
+    let rx = Receiver::start(|_| (200, Vec::new()));
+    let cfg = spooled_webhook(rx.addr.port(), &spool);
+    let good = serde_json::to_string(&crate::output::Record::from_alert(&alert(
+        1,
+        Priority::Error,
+    )))
+    .unwrap();
+    std::fs::create_dir_all(spool.join("webhook")).unwrap();
+    std::fs::write(
+        spool.join("webhook/seg-0000000000000000.jsonl"),
+        format!("{{\"garbage\n{good}\nnot json either\n"),
+    )
+    .unwrap();
+    let outputs = Outputs::from_config(&cfg).unwrap();
+    assert_eq!(outputs.reloaded(), [("webhook".to_string(), 3)]);
+    assert_eq!(evt_nums(&rx.wait_for(1, WAIT)), [1]);
+    let report = outputs.shutdown(WAIT);
+    let sink = report.sink("webhook").unwrap();
+    assert_eq!(
+        (sink.delivered, sink.failed, sink.persisted),
+        (1, 1, 0),
+        "{report}"
+    );
+    std::fs::remove_dir_all(spool).unwrap();
+}

@@ -155,7 +155,9 @@ impl Worker {
     fn drain(&mut self, next_try: &mut Instant) -> Option<Instant> {
         loop {
             let shutdown = self.take_incoming();
-            let record = match self.backlog.peek() {
+            let peeked = self.backlog.peek();
+            self.count_corrupt();
+            let record = match peeked {
                 Ok(Some(r)) => r,
                 Ok(None) => {
                     self.backoff.reset();
@@ -167,7 +169,6 @@ impl Worker {
                     return shutdown;
                 }
             };
-            self.count_corrupt();
             match self.sink.deliver(&record) {
                 Ok(()) => {
                     self.stats.ok();
