@@ -334,7 +334,7 @@ fn an_unreadable_spool_line_is_counted_as_failed() {
     let sink = report.sink("webhook").unwrap();
     assert_eq!(
         (sink.delivered, sink.failed, sink.persisted),
-        (1, 1, 0),
+        (1, 2, 0),
         "{report}"
     );
     std::fs::remove_dir_all(spool).unwrap();
