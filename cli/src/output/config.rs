@@ -575,6 +575,36 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_examples_parse() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+        let section = &readme[readme.find("\n## Outputs").unwrap()..];
+        let blocks: Vec<&str> = section
+            .split("```yaml\n")
+            .skip(1)
+            .map(|b| &b[..b.find("```").unwrap()])
+            .collect();
+        assert!(blocks.len() >= 2, "outputs and noise examples");
+        let outputs = OutputConfig::from_yaml_str(blocks[0]).unwrap();
+        let kinds: Vec<_> = outputs.outputs.iter().map(|s| s.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "stdout",
+                "loki",
+                "alertmanager",
+                "syslog",
+                "webhook",
+                "file"
+            ]
+        );
+        let noise: NoiseConfig = serde_yaml::from_str::<OutputConfig>(blocks[1])
+            .unwrap()
+            .noise;
+        assert!(noise.rate_limit.is_some() && noise.dedup.is_some());
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
