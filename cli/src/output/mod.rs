@@ -14,6 +14,11 @@
 //! oldest pending alert with exponential backoff. Whatever cannot be
 //! delivered is counted in `harrier_output_failures_total{sink,reason}` and
 //! in the [`DeliveryReport`] that [`Outputs::shutdown`] returns.
+//!
+//! A subcommand flattens [`args::OutputArgs`] into its flags, calls
+//! `start()` for an [`Outputs`], `emit`s each alert, updates its own counters
+//! through [`Outputs::registry`] (events read, drops, rule evaluation time)
+//! and ends with [`Outputs::shutdown`].
 
 pub mod args;
 pub mod config;
