@@ -148,3 +148,32 @@ fn harrier_test_reports_pass_fail_and_junit() {
     assert!(xml.contains("<failure message="));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn alerts_can_go_to_a_file_sink_instead_of_stdout() {
+    let dir = std::env::temp_dir().join(format!("harrier-sink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("alerts.jsonl");
+    let rules = regression("rules/default/k8s_audit_rules.yaml");
+    let trace = regression("trace_files/k8s_audit/create_nginx_pod_privileged.json");
+    let sink = format!("file={}", path(&file));
+    let out = harrier(&[
+        "detect",
+        "--rules",
+        path(&rules),
+        "--replay",
+        path(&trace),
+        "--output",
+        &sink,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&file).unwrap();
+    let alert: serde_json::Value = serde_json::from_str(written.lines().next().unwrap()).unwrap();
+    assert_eq!(alert["rule"], "Create Privileged Pod");
+    std::fs::remove_dir_all(dir).unwrap();
+}

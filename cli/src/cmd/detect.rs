@@ -11,6 +11,8 @@ use engine::field::FieldSource;
 use engine::k8saudit::{open_replay, K8sAuditSource};
 use engine::rules::{self, Diagnostic, Loaded};
 
+use crate::output::{OutputConfig, Outputs};
+
 mod live;
 mod syscall;
 
@@ -54,6 +56,14 @@ pub struct Args {
     /// Do not run rules whose name matches this glob (repeatable).
     #[arg(long = "disable-rule")]
     pub disable_rules: Vec<String>,
+    /// Send alerts to a sink instead of standard output (repeatable):
+    /// `stdout`, `stdout-json`, `file=PATH`, `syslog=ADDR`, `webhook=URL`,
+    /// `loki=URL`, `alertmanager=URL`.
+    #[arg(long = "output", value_name = "KIND[=TARGET]")]
+    pub outputs: Vec<String>,
+    /// A harrier.yaml with `outputs`, `delivery`, `noise` and `metrics` sections.
+    #[arg(long = "config")]
+    pub config: Option<PathBuf>,
 }
 
 fn parse_priority(s: &str) -> Result<Priority, String> {
@@ -234,6 +244,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         disable_rules: args.disable_rules.clone(),
     };
     let files = rules_files(&args.rules)?;
+    if !args.outputs.is_empty() || args.config.is_some() {
+        return run_with_sinks(&args, &files, &selection);
+    }
     let stdout = std::io::stdout();
     let mut out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
     let Some(path) = args.replay.as_deref() else {
@@ -252,6 +265,41 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         out.write(&alert)
     })?;
     out.finish(events)?;
+    Ok(0)
+}
+
+/// Runs detection with alerts delivered through the configured sinks.
+fn run_with_sinks(args: &Args, files: &[PathBuf], selection: &Selection) -> anyhow::Result<u8> {
+    let mut config = match &args.config {
+        Some(path) => OutputConfig::from_yaml_file(path)?,
+        None => OutputConfig::default(),
+    };
+    config.add_flags(&args.outputs)?;
+    let outputs = Outputs::from_config(&config)?;
+    let mut emit = |alert: Alert| {
+        outputs.emit(&alert);
+        Ok(())
+    };
+    let result = match args.replay.as_deref() {
+        Some(path) => {
+            let source = args.source.as_deref().unwrap_or_else(|| guess_source(path));
+            replay(files, path, source, selection, &mut emit)
+        }
+        None => {
+            let scope = live::Scope {
+                duration: args.duration.map(std::time::Duration::from_secs_f64),
+                command: args.command.clone(),
+            };
+            live::run(files, selection, &scope, &mut emit)
+        }
+    };
+    let timeout = outputs.shutdown_timeout();
+    let report = outputs.shutdown(timeout);
+    result?;
+    if report.failed() > 0 {
+        eprintln!("{} alert(s) could not be delivered", report.failed());
+        return Ok(1);
+    }
     Ok(0)
 }
 
