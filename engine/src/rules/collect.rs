@@ -39,6 +39,7 @@ pub struct ExceptionInfo {
 
 /// A list as collected.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "crate-internal")]
 pub struct ListInfo {
     pub name: String,
     pub items: Vec<String>,
@@ -50,6 +51,7 @@ pub struct ListInfo {
 
 /// A macro as collected.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "crate-internal")]
 pub struct MacroInfo {
     pub name: String,
     pub cond: String,
@@ -59,27 +61,42 @@ pub struct MacroInfo {
     pub line: usize,
 }
 
-/// A rule as collected.
+/// A rule as collected, after every append and override.
 #[derive(Debug, Clone)]
 pub struct RuleInfo {
+    /// Rule name.
     pub name: String,
+    /// `desc`.
     pub desc: String,
+    /// `condition` as written (appends joined with a space).
     pub cond: String,
+    /// `output`, trimmed.
     pub output: String,
+    /// `priority`.
     pub priority: Priority,
+    /// `source` (default `syscall`).
     pub source: String,
+    /// `tags`.
     pub tags: BTreeSet<String>,
+    /// `enabled` (default true).
     pub enabled: bool,
+    /// `warn_evttypes` (default true).
     pub warn_evttypes: bool,
+    /// `skip-if-unknown-filter` (default false).
     pub skip_if_unknown_filter: bool,
+    /// `exceptions`.
     pub exceptions: Vec<ExceptionInfo>,
+    /// Definition order (a redefinition keeps the first position).
     pub index: usize,
+    /// The file of the latest definition, append or override.
     pub file: String,
+    /// Its line.
     pub line: usize,
 }
 
 /// Everything read from the rules files, in definition order.
 #[derive(Debug, Default)]
+#[allow(missing_docs, reason = "crate-internal")]
 pub struct Collection {
     pub lists: Vec<ListInfo>,
     pub macros: Vec<MacroInfo>,
