@@ -176,7 +176,9 @@ fn run_kmod(args: Args) -> anyhow::Result<u8> {
         (Some(pid), true) => KmodSource::Attach(pid),
         (None, false) => KmodSource::Spawn(args.command.iter().map(Into::into).collect()),
         (Some(_), false) => anyhow::bail!("--pid and a command cannot be combined"),
-        (None, true) => anyhow::bail!("the kmod shim traces a command (-- CMD ARGS...) or a process (--pid PID)"),
+        (None, true) => anyhow::bail!(
+            "the kmod shim traces a command (-- CMD ARGS...) or a process (--pid PID)"
+        ),
     };
     let mut options = KmodOptions::new(source);
     options.syscalls = syscalls;
@@ -223,7 +225,10 @@ fn run_kmod(args: Args) -> anyhow::Result<u8> {
         stats.drops_by_category.page_faults
     );
     if capture.detached() {
-        eprintln!("detached from pid {}; it keeps running", args.pid.unwrap_or_default());
+        eprintln!(
+            "detached from pid {}; it keeps running",
+            args.pid.unwrap_or_default()
+        );
     }
     Ok(capture.exit_code().unwrap_or(0))
 }
