@@ -161,7 +161,10 @@ impl Field {
     fn render(&self, ctx: &EventContext<'_>, out: &mut Vec<u8>) -> bool {
         let ev = &ctx.event;
         match self {
-            Field::Num => write!(out, "{}", ctx.num).is_ok(),
+            Field::Num => {
+                write_decimal(ctx.num, out);
+                true
+            }
             Field::Time => {
                 write_clock_time(ev.ts(), out);
                 true
@@ -252,6 +255,21 @@ fn param_named<'a>(ev: &EventRef<'a>, name: &str) -> Option<(ParamValue<'a>, &'s
     let index = info.param_index(name)?;
     let value = ev.param(index)?.ok()?;
     Some((value, info.params.get(index)?))
+}
+
+/// Appends `n` in decimal; the hot field of every replay, so no `fmt` machinery.
+fn write_decimal(mut n: u64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `HH:MM:SS.nnnnnnnnn` of a nanosecond epoch timestamp, in UTC.
@@ -540,6 +558,15 @@ mod tests {
             render("*%evt.num %evt.rawarg.nope", &bytes).unwrap(),
             "7 <NA>"
         );
+    }
+
+    #[test]
+    fn decimals_are_written_without_fmt() {
+        for n in [0, 7, 10, 4_294_967_296, u64::MAX] {
+            let mut out = Vec::new();
+            write_decimal(n, &mut out);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
     }
 
     #[test]
