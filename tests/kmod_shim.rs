@@ -740,3 +740,162 @@ fn send_signal(pid: u32, signal: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+// ---------------------------------------------------------------------------
+// Equivalence with the eBPF backend.
+
+/// Parameters whose values depend on the run or on how the backend reads
+/// them, not on the workload: ids (threads get new numbers each run), memory
+/// counters, and the timestamps of the pid namespace's init.
+const RUN_SPECIFIC: &[&str] = &[
+    "tid",
+    "pid",
+    "ptid",
+    "vtid",
+    "vpid",
+    "pgid",
+    "vpgid",
+    "vm_size",
+    "vm_rss",
+    "vm_swap",
+    "pgft_maj",
+    "pgft_min",
+    "pidns_init_start_ts",
+];
+
+/// Parameters the backends are known to disagree on: the eBPF probe reads
+/// `exe_ino_ctime` from `inode->i_ctime_nsec` including the kernel's
+/// `I_CTIME_QUERIED` flag (bit 31, multigrain timestamps, Linux 6.13+), so
+/// its value is 2^31 ns past the file's ctime; the shim reports `stat`'s.
+const KNOWN_DIFFERENCES: &[&str] = &["exe_ino_ctime"];
+
+/// One event: its name and `(param, value)` pairs without run-specific ones.
+type Flat = (String, Vec<(String, String)>);
+
+/// Each thread's exit events (and procexit), threads in order of first
+/// appearance, from the command's first execve on.
+fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
+    let mut capture = libcapture::capture::CaptureBuilder::savefile(path)
+        .open()
+        .unwrap();
+    let mut order: Vec<u64> = Vec::new();
+    let mut threads: std::collections::HashMap<u64, Vec<Flat>> = Default::default();
+    while let Next::Event(ev) = capture.next().unwrap() {
+        let e = &ev.event;
+        if e.is_enter() && e.code() != EventCode::PROCEXIT_1_E {
+            continue;
+        }
+        let info = e.info().unwrap();
+        // How each backend starts the command differs (the eBPF backend sees
+        // harrier's own fork of it): compare from the command's first execve.
+        if order.is_empty() && info.name != "execve" {
+            continue;
+        }
+        let clone_family = matches!(info.name, "clone" | "clone3" | "fork" | "vfork");
+        let mut params = Vec::new();
+        for (i, p) in info.params.iter().enumerate() {
+            if RUN_SPECIFIC.contains(&p.name)
+                || KNOWN_DIFFERENCES.contains(&p.name)
+                || (clone_family && p.name == "res")
+            {
+                continue;
+            }
+            let value = match e.param(i).map(Result::unwrap) {
+                Some(ParamValue::Str(b) | ParamValue::Bytes(b)) => {
+                    String::from_utf8_lossy(b).replace('\0', "\\0")
+                }
+                Some(v) => format!("{v:?}"),
+                None => "<absent>".into(),
+            };
+            params.push((p.name.to_string(), value));
+        }
+        if !threads.contains_key(&e.tid()) {
+            order.push(e.tid());
+        }
+        threads
+            .entry(e.tid())
+            .or_default()
+            .push((info.name.to_string(), params));
+    }
+    order
+        .into_iter()
+        .map(|t| threads.remove(&t).unwrap())
+        .collect()
+}
+
+#[test]
+fn bpf_and_shim_capture_the_same_events() {
+    if !ptrace_allowed() {
+        return;
+    }
+    let dir = tmpdir("equiv");
+    let workload = [
+        "/bin/sh",
+        "-c",
+        "cat /etc/hostname > /dev/null; echo x > /dev/null; exit 3",
+    ];
+    let syscalls = "openat,close,read,write,execve,clone,clone3,fork,vfork";
+    let mut files = Vec::new();
+    for backend in ["bpf", "kmod"] {
+        let out = dir.join(format!("{backend}.scap"));
+        let run = harrier()
+            .args([
+                "capture",
+                "--backend",
+                backend,
+                "--exit-only",
+                "--snaplen",
+                "64",
+                "--syscalls",
+                syscalls,
+                "-w",
+            ])
+            .arg(&out)
+            .arg("--")
+            .args(workload)
+            .output()
+            .unwrap();
+        if backend == "bpf" && !out.exists() {
+            println!(
+                "SKIPPED: the eBPF backend is not available: {}",
+                String::from_utf8_lossy(&run.stderr).trim()
+            );
+            return;
+        }
+        files.push(out);
+    }
+    let bpf = per_thread(&files[0]);
+    let shim = per_thread(&files[1]);
+    let names = |t: &[Flat]| t.iter().map(|e| e.0.clone()).collect::<Vec<_>>();
+    let mut diffs = Vec::new();
+    assert_eq!(bpf.len(), shim.len(), "thread count");
+    for (t, (b, s)) in bpf.iter().zip(&shim).enumerate() {
+        assert_eq!(names(b), names(s), "thread {t}: event sequence");
+        for (i, (eb, es)) in b.iter().zip(s).enumerate() {
+            assert_eq!(
+                eb.1.len(),
+                es.1.len(),
+                "thread {t} event {i} {}: parameter count",
+                eb.0
+            );
+            for ((name, vb), (_, vs)) in eb.1.iter().zip(&es.1) {
+                if vb != vs {
+                    let cut = |v: &str| v.chars().take(120).collect::<String>();
+                    diffs.push(format!(
+                        "thread {t} event {i} {}.{name}: bpf {} | shim {}",
+                        eb.0,
+                        cut(vb),
+                        cut(vs)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

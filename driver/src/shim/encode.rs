@@ -72,6 +72,15 @@ pub(crate) struct Encoder {
     builder: EventBuilder,
     pub(crate) out: Vec<u8>,
     pub(crate) snaplen: u32,
+    /// Per-event cache of `/proc` facts several parameters share.
+    facts: Facts,
+}
+
+/// `/proc` reads shared by several parameters of one event.
+#[derive(Debug, Default)]
+struct Facts {
+    dev_ino: Option<(u32, u64)>,
+    vm: Option<(u32, u32, u32)>,
 }
 
 impl Encoder {
@@ -80,6 +89,7 @@ impl Encoder {
             builder: EventBuilder::new(EventCode::GENERIC_X, 0, 0),
             out: Vec::with_capacity(4096),
             snaplen: 80,
+            facts: Facts::default(),
         }
     }
 
@@ -105,6 +115,7 @@ impl Encoder {
         };
         let info = event_info(exit.0).ok_or(crate::Error::UnknownEvent(exit.0))?;
         self.builder.reset(exit, ts, tid);
+        self.facts = Facts::default();
         let sources = params::sources(sc.name);
         for (i, p) in info.params.iter().enumerate() {
             let src = match sources {
@@ -176,11 +187,13 @@ impl Encoder {
             }
             Src::ModeBits(i) => push_int(b, p.ty, (arg(i) & 0o7777) as i64),
             Src::RetDev | Src::RetIno => {
-                let (dev, ino) = if call.ret >= 0 {
-                    procinfo::fd_dev_ino(call.tgid, call.ret)
-                } else {
-                    (0, 0)
-                };
+                let (dev, ino) = *self.facts.dev_ino.get_or_insert_with(|| {
+                    if call.ret >= 0 {
+                        procinfo::fd_dev_ino(call.tgid, call.ret)
+                    } else {
+                        (0, 0)
+                    }
+                });
                 push_int(
                     b,
                     p.ty,
@@ -224,7 +237,10 @@ impl Encoder {
             Src::MmapProt(i) => push_int(b, p.ty, i64::from(params::prot_to_ppm(arg(i)))),
             Src::MmapFlags(i) => push_int(b, p.ty, i64::from(params::mmap_flags_to_ppm(arg(i)))),
             Src::Vm(which) => {
-                let (size, rss, swap) = procinfo::vm_sizes(call.tgid);
+                let (size, rss, swap) = *self
+                    .facts
+                    .vm
+                    .get_or_insert_with(|| procinfo::vm_sizes(call.tgid));
                 push_int(
                     b,
                     p.ty,
