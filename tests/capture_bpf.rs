@@ -174,6 +174,8 @@ fn execve_x_carries_exe_args_filename_and_process() {
     assert!(str_param(ev, "cgroups").contains("cpu="), "cgroups list");
     assert_eq!(value(ev, "uid"), ParamValue::Uid(0));
     assert!(int_param(ev, "exe_ino") > 0);
+    // Root may write /usr/bin/echo (owner write bit, fsuid 0): PPM_EXE_WRITABLE.
+    assert_eq!(int_param(ev, "flags") & 1, 1);
 }
 
 #[test]

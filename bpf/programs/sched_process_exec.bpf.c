@@ -7,6 +7,32 @@
  */
 
 #define PPM_EXE_WRITABLE 1
+#define PPM_EXE_FROM_MEMFD 4
+#define CAP_DAC_OVERRIDE 1
+
+/*
+ * PPM_EXE_* flags of the executable: WRITABLE when the task's credentials
+ * could write the file (owner, group or other write bit for its fsuid/fsgid,
+ * or CAP_DAC_OVERRIDE), FROM_MEMFD when it is a memfd ("memfd:" name).
+ */
+static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
+{
+	if (!exe)
+		return 0;
+	__u32 flags = 0;
+	struct inode *inode = exe->f_inode;
+	const struct cred *cred = t->cred;
+	__u32 mode = inode->i_mode;
+	if ((cred->fsuid.val == inode->i_uid.val && (mode & 0200)) ||
+	    (cred->fsgid.val == inode->i_gid.val && (mode & 0020)) || (mode & 0002) ||
+	    (*(__u64 *)&cred->cap_effective & (1ULL << CAP_DAC_OVERRIDE)))
+		flags |= PPM_EXE_WRITABLE;
+	char name[6] = {};
+	bpf_probe_read_kernel(name, sizeof(name), exe->f_path.dentry->d_name.name);
+	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' && name[5] == ':')
+		flags |= PPM_EXE_FROM_MEMFD;
+	return flags;
+}
 
 /* tty as the driver encodes it: new_encode_dev(MKDEV(major, minor_start) + index). */
 static __always_inline __u32 task_tty(struct task_struct *t)
@@ -30,7 +56,7 @@ static __always_inline void store_exec_tail(struct scratch *s, struct task_struc
 	store_u32(s, task_tty(t));
 	store_s64(s, task_pgid(t, 1));                     /* vpgid */
 	store_u32(s, t->loginuid.val);                     /* loginuid */
-	store_u32(s, 0);                                   /* flags: PPM_EXE_* not extracted */
+	store_u32(s, exe_flags(t, exe));                   /* flags: PPM_EXE_* */
 	const struct cred *cred = t->cred;
 	store_u64(s, *(__u64 *)&cred->cap_inheritable);
 	store_u64(s, *(__u64 *)&cred->cap_permitted);
