@@ -124,20 +124,42 @@ fn load_strict(text: &str) -> Result<Vec<Node>, SyntaxError> {
         line: e.marker().line(),
         col: e.marker().col() + 1,
     })?;
+    if let Some((line, col)) = builder.too_big {
+        return Err(SyntaxError {
+            message: format!("aliases expand to more than {MAX_NODES} nodes"),
+            line,
+            col,
+        });
+    }
     Ok(builder.docs)
 }
+
+/// Most nodes a file may expand to through aliases (a "billion laughs"
+/// document would otherwise exhaust memory).
+const MAX_NODES: usize = 1_000_000;
 
 #[derive(Default)]
 struct Builder {
     docs: Vec<Node>,
     stack: Vec<(Node, usize)>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    too_big: Option<(usize, usize)>,
+}
+
+fn count(node: &Node) -> usize {
+    1 + match &node.kind {
+        Kind::Seq(items) => items.iter().map(count).sum(),
+        Kind::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
+        _ => 0,
+    }
 }
 
 impl Builder {
     fn push_value(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = count(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -188,12 +210,18 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::Alias(id) => {
-                let node = self
+                let (node, size) = self
                     .anchors
                     .get(&id)
                     .cloned()
-                    .unwrap_or_else(|| at(Kind::Null));
-                self.push_value(node, 0);
+                    .unwrap_or_else(|| (at(Kind::Null), 1));
+                self.nodes += size;
+                if self.nodes > MAX_NODES {
+                    self.too_big.get_or_insert((mark.line(), mark.col() + 1));
+                    self.push_value(at(Kind::Null), 0);
+                } else {
+                    self.push_value(node, 0);
+                }
             }
             Event::DocumentEnd => {}
             Event::DocumentStart | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
@@ -231,6 +259,19 @@ mod tests {
     fn syntax_errors_have_positions() {
         let err = load("this : is : not : yaml").unwrap_err();
         assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let prev = format!("*a{}", i - 1);
+            let items = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        let err = load(&text).unwrap_err();
+        assert!(err.message.contains("aliases expand"), "{err:?}");
+        assert!(load("a: &x [1]\nb: *x\n").is_ok());
     }
 
     #[test]
