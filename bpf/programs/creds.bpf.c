@@ -37,6 +37,24 @@ EXIT_PROGRAM(setresgid_x)
 	EVT_SUBMIT(PPME_SYSCALL_SETRESGID_X);
 }
 
+EXIT_PROGRAM(setreuid_x)
+{
+	EVT_OPEN(3);
+	store_s64(s, ret);
+	store_u32(s, ARG(0));
+	store_u32(s, ARG(1));
+	EVT_SUBMIT(PPME_SYSCALL_SETREUID_X);
+}
+
+EXIT_PROGRAM(setregid_x)
+{
+	EVT_OPEN(3);
+	store_s64(s, ret);
+	store_u32(s, ARG(0));
+	store_u32(s, ARG(1));
+	EVT_SUBMIT(PPME_SYSCALL_SETREGID_X);
+}
+
 EXIT_PROGRAM(capset_x)
 {
 	/* The capability sets in force after the call. */

@@ -159,6 +159,26 @@ EXIT_PROGRAM(chown_x)
 	EVT_SUBMIT(PPME_SYSCALL_CHOWN_X);
 }
 
+EXIT_PROGRAM(lchown_x)
+{
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_user_str(s, ARG_PTR(0), PATH_MAX_LEN);
+	store_u32(s, ARG(1));
+	store_u32(s, ARG(2));
+	EVT_SUBMIT(PPME_SYSCALL_LCHOWN_X);
+}
+
+EXIT_PROGRAM(fchown_x)
+{
+	EVT_OPEN(4);
+	store_s64(s, ret);
+	store_s64(s, ARG_INT(0));
+	store_u32(s, ARG(1));
+	store_u32(s, ARG(2));
+	EVT_SUBMIT(PPME_SYSCALL_FCHOWN_X);
+}
+
 EXIT_PROGRAM(fchownat_x)
 {
 	EVT_OPEN(6);

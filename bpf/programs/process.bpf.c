@@ -91,6 +91,15 @@ EXIT_PROGRAM(kill_x)
 	EVT_SUBMIT(PPME_SYSCALL_KILL_X);
 }
 
+EXIT_PROGRAM(tkill_x)
+{
+	EVT_OPEN(3);
+	store_s64(s, ret);
+	store_s64(s, ARG_INT(0));
+	store_u8(s, ARG(1));
+	EVT_SUBMIT(PPME_SYSCALL_TKILL_X);
+}
+
 EXIT_PROGRAM(tgkill_x)
 {
 	EVT_OPEN(4);

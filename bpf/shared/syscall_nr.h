@@ -44,9 +44,13 @@
 #define NR_chmod 90
 #define NR_fchmod 91
 #define NR_chown 92
+#define NR_fchown 93
+#define NR_lchown 94
 #define NR_ptrace 101
 #define NR_setuid 105
 #define NR_setgid 106
+#define NR_setreuid 113
+#define NR_setregid 114
 #define NR_setresuid 117
 #define NR_setresgid 119
 #define NR_capset 126
@@ -55,6 +59,7 @@
 #define NR_mount 165
 #define NR_umount2 166
 #define NR_init_module 175
+#define NR_tkill 200
 #define NR_tgkill 234
 #define NR_openat 257
 #define NR_mkdirat 258
