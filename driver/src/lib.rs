@@ -21,6 +21,9 @@
 //! - [`param::decode`] / [`param::encode`] and [`ParamValue`].
 //! - [`EventBuilder`]: the event encoder used by every producer.
 //! - [`syscalls`]: x86_64 native number ↔ `ppm_sc` ↔ events.
+//! - [`ring`]: the kernel module's ring ABI (ring info, producer and
+//!   consumer protocol, control operations, shim and module devices).
+//! - [`shim`]: the user-space producer (ptrace + seccomp) writing those rings.
 //! - [`API_VERSION`], [`SCHEMA_VERSION`]: see `driver/README.md`.
 //!
 //! ```
