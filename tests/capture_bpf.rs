@@ -569,3 +569,93 @@ fn interrupt_ends_the_capture_cleanly_and_flushes() {
 fn path_of_self() -> PathBuf {
     std::env::current_exe().unwrap()
 }
+
+/// Exit events of the workload process with any of `codes`.
+fn workload_events<'a>(f: &'a Fixture, codes: &[u16]) -> Vec<EventRef<'a>> {
+    let pid = Some(f.fact("pid"));
+    codes.iter().flat_map(|&c| f.find(c, pid)).collect()
+}
+
+#[test]
+fn file_namespace_ops_carry_paths_and_modes() {
+    let Some(f) = fixture() else { return };
+    // mkdir (277) or mkdirat (305): path and mode.
+    let mkdirs = workload_events(f, &[277, 305]);
+    assert_eq!(mkdirs.len(), 1);
+    assert!(str_param(&mkdirs[0], "path").ends_with("/subdir"));
+    assert_eq!(int_param(&mkdirs[0], "mode"), 0o750);
+    // symlink (179) or symlinkat (181): target and link path.
+    let symlinks = workload_events(f, &[179, 181]);
+    assert_eq!(symlinks.len(), 1);
+    assert!(str_param(&symlinks[0], "target").ends_with("/renamed.txt"));
+    assert!(str_param(&symlinks[0], "linkpath").ends_with("/link"));
+    // chmod (315) or fchmodat (313).
+    let chmods = workload_events(f, &[315, 313]);
+    assert_eq!(chmods.len(), 1);
+    assert!(str_param(&chmods[0], "filename").ends_with("/renamed.txt"));
+    assert_eq!(int_param(&chmods[0], "mode"), 0o600);
+    // unlink (301), rmdir (279), or unlinkat (303) for both.
+    let removed: Vec<String> = workload_events(f, &[301, 279, 303])
+        .iter()
+        .map(|e| {
+            let name = if e.code().0 == 303 { "name" } else { "path" };
+            str_param(e, name)
+        })
+        .filter(|p| p.starts_with(&f.dir.display().to_string()))
+        .collect();
+    assert_eq!(removed.len(), 2, "{removed:?}");
+    assert!(removed[0].ends_with("/link") && removed[1].ends_with("/subdir"));
+}
+
+#[test]
+fn fd_family_carries_the_new_fds() {
+    let Some(f) = fixture() else { return };
+    // subprocess.run made a pipe earlier; ours is the one returning pipe_r.
+    let pipes: Vec<_> = workload_events(f, &[61, 393])
+        .into_iter()
+        .filter(|e| int_param(e, "fd1") == f.fact("pipe_r") && int_param(e, "res") == 0)
+        .collect();
+    assert_eq!(pipes.len(), 1);
+    assert_eq!(int_param(&pipes[0], "fd1"), f.fact("pipe_r"));
+    assert_eq!(int_param(&pipes[0], "fd2"), f.fact("pipe_w"));
+    assert!(int_param(&pipes[0], "ino") > 0);
+    let dups: Vec<_> = workload_events(f, &[363, 365])
+        .into_iter()
+        .filter(|e| int_param(e, "newfd") == 100)
+        .collect();
+    assert_eq!(dups.len(), 1);
+    assert_eq!(int_param(&dups[0], "res"), 100);
+    assert_eq!(int_param(&dups[0], "oldfd"), f.fact("pipe_r"));
+    assert_eq!(int_param(&dups[0], "newfd"), 100);
+    let memfds = workload_events(f, &[405]);
+    assert_eq!(memfds.len(), 1);
+    assert_eq!(int_param(&memfds[0], "fd"), f.fact("memfd"));
+    assert_eq!(str_param(&memfds[0], "name"), "harrier-memfd");
+}
+
+#[test]
+fn chdir_and_kill_carry_their_args() {
+    let Some(f) = fixture() else { return };
+    let chdirs = workload_events(f, &[95]);
+    assert_eq!(chdirs.len(), 2);
+    assert_eq!(str_param(&chdirs[0], "path"), f.dir.display().to_string());
+    let kills: Vec<_> = workload_events(f, &[129])
+        .into_iter()
+        .filter(|e| int_param(e, "pid") == f.fact("pid"))
+        .collect();
+    assert_eq!(kills.len(), 1);
+    assert_eq!(int_param(&kills[0], "res"), 0);
+    assert_eq!(value(&kills[0], "sig"), ParamValue::Signal(0));
+}
+
+#[test]
+fn mmap_carries_converted_prot_and_flags() {
+    let Some(f) = fixture() else { return };
+    let maps = workload_events(f, &[161]);
+    assert!(!maps.is_empty());
+    // Some anonymous private mapping: PPM_MAP_PRIVATE 2 | PPM_MAP_ANONYMOUS 8, fd -1.
+    assert!(maps
+        .iter()
+        .any(|e| int_param(e, "flags") & (2 | 8) == (2 | 8) && int_param(e, "fd") == -1));
+    assert!(maps.iter().all(|e| int_param(e, "length") > 0));
+}

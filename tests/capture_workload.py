@@ -53,6 +53,31 @@ facts["child_pid"] = child
 # execve of a known program with a known argv.
 subprocess.run(["/bin/echo", "harrier-exec-arg"], stdout=subprocess.DEVNULL, check=True)
 
+# file-namespace operations.
+subdir = os.path.join(work, "subdir")
+os.mkdir(subdir, 0o750)
+link = os.path.join(work, "link")
+os.symlink(renamed, link)
+os.chmod(renamed, 0o600)
+os.unlink(link)
+os.rmdir(subdir)
+
+# fd family: pipe, dup2 to a known number, memfd_create.
+pipe_r, pipe_w = os.pipe()
+os.dup2(pipe_r, 100)
+memfd = os.memfd_create("harrier-memfd")
+facts["pipe_r"] = pipe_r
+facts["pipe_w"] = pipe_w
+facts["memfd"] = memfd
+for fd in (pipe_r, pipe_w, 100, memfd):
+    os.close(fd)
+
+# chdir there and back; a signal-0 kill of ourselves.
+here = os.getcwd()
+os.chdir(work)
+os.chdir(here)
+os.kill(os.getpid(), 0)
+
 facts["pid"] = os.getpid()
 for key, value in facts.items():
     print(f"{key}={value}")
