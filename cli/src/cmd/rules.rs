@@ -18,7 +18,7 @@ pub enum Command {
         /// `{"file","line","code","message","kind","item":{"type","name"}}`.
         #[arg(long)]
         json: bool,
-        /// Rules files.
+        /// Rules files, or directories of `*.yaml` rules files (name order).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -33,7 +33,8 @@ pub fn run(command: Command) -> anyhow::Result<u8> {
 
 /// Loads `files` and compiles their rules against every source harrier has.
 pub fn diagnostics(files: &[PathBuf]) -> anyhow::Result<Vec<Diagnostic>> {
-    let loaded = rules::load_paths(files)?;
+    let files = detect::rules_files(files)?;
+    let loaded = rules::load_paths(&files)?;
     let mut diags = loaded.diagnostics.clone();
     diags.extend(rules::unknown_sources(&loaded, detect::KNOWN_SOURCES));
     diags.extend(Ruleset::compile(&loaded, &K8sAuditSource).1);
