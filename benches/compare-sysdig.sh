@@ -19,7 +19,7 @@ format='%evt.num %evt.type'
 
 command -v sysdig >/dev/null || { echo "compare-sysdig: sysdig is not installed" >&2; exit 1; }
 cargo build --release -q -p harrier
-cargo build --release -q -p libcapture --example make_large_capture --example count_events
+cargo build --release -q -p libcapture --example make_large_capture
 harrier="$target/release/harrier"
 
 tmp="$(mktemp -d)"
@@ -42,23 +42,31 @@ if ! cmp -s "$tmp/sysdig.md5" "$tmp/harrier.md5"; then
 fi
 lines=$("$harrier" replay "$capture" -p "$format" | wc -l)
 
-# Best wall-clock seconds of $runs runs of a command, output discarded.
+# Best of $runs runs of a command, output discarded: "wall cpu" seconds, cpu
+# being user + system time (what the tool itself costs on a shared machine).
 best() {
-    local best="" t
+    local best_wall="" best_cpu="" wall cpu
     for _ in $(seq "$runs"); do
-        t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-        if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+        /usr/bin/time -f "%e %U %S" -o "$tmp/seconds" "$@" >/dev/null 2>/dev/null
+        read -r wall user sys < <(tail -1 "$tmp/seconds")
+        cpu=$(awk "BEGIN{print $user + $sys}")
+        if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall; fi
+        if [ -z "$best_cpu" ] || awk "BEGIN{exit !($cpu < $best_cpu)}"; then best_cpu=$cpu; fi
     done
-    echo "$best"
+    echo "$best_wall $best_cpu"
 }
-sysdig_s=$(best sysdig -r "$capture" -p "$format")
-harrier_s=$(best "$harrier" replay "$capture" -p "$format")
-count_s=$(best "$target/release/examples/count_events" "$capture")
+read -r sysdig_s sysdig_cpu < <(best sysdig -r "$capture" -p "$format")
+read -r harrier_s harrier_cpu < <(best "$harrier" replay "$capture" -p "$format")
+load=$(cut -d' ' -f1 /proc/loadavg)
 
 ratio=$(awk "BEGIN{printf \"%.1f\", $sysdig_s / $harrier_s}")
+cpu_ratio=$(awk "BEGIN{printf \"%.1f\", $sysdig_cpu / $harrier_cpu}")
 sysdig_eps=$(awk "BEGIN{printf \"%.0f\", $events / $sysdig_s}")
 harrier_eps=$(awk "BEGIN{printf \"%.0f\", $events / $harrier_s}")
-count_gbps=$(awk "BEGIN{printf \"%.2f\", $bytes / $count_s / 1e9}")
+
+# Count-only pass: the criterion bench (Throughput::Bytes) over its own
+# capture of real events.
+count=$(cargo bench -q -p libcapture --bench libcapture -- count_only 2>/dev/null | grep -A2 'count_only/' | grep 'thrpt' | head -1 | sed 's/^ *//')
 
 out="benches/runs/$(date -u +%Y-%m-%d)-$(hostname -s)"
 mkdir -p "$out"
@@ -70,20 +78,20 @@ sysdig: $(sysdig --version 2>&1 | head -1)
 Capture: $events real events repeated from ${#inputs[@]} shipped captures, uncompressed, $bytes bytes
 Command: benches/compare-sysdig.sh $events (best of $runs runs each, output to /dev/null)
 Format: -p '$format' ($lines lines, identical md5 for both tools)
-Count-only: libcapture example count_events (open + read + count by type via the Capture trait)
+Count-only: criterion bench libcapture/count_only (open + read + count via the Capture trait)
+Load average at the end of the timed runs: $load (the machine is shared: compare the cpu columns)
 EOF
 cat >"$out/raw.csv" <<EOF
-tool,task,events,bytes,seconds
-sysdig,replay-p,$events,$bytes,$sysdig_s
-harrier,replay-p,$events,$bytes,$harrier_s
-harrier,count-only,$events,$bytes,$count_s
+tool,task,events,bytes,wall_seconds,cpu_seconds
+sysdig,replay-p,$events,$bytes,$sysdig_s,$sysdig_cpu
+harrier,replay-p,$events,$bytes,$harrier_s,$harrier_cpu
 EOF
 cat >"$out/summary" <<EOF
 replay -p '$format' on $events events ($bytes bytes):
-  sysdig 0.29.3  ${sysdig_s}s  ${sysdig_eps} events/s
-  harrier        ${harrier_s}s  ${harrier_eps} events/s
-  ratio          ${ratio}x (target >= 5x)
-count-only pass: ${count_s}s, ${count_gbps} GB/s (target >= 1 GB/s)
+  sysdig 0.29.3  wall ${sysdig_s}s (${sysdig_eps} events/s)  cpu ${sysdig_cpu}s
+  harrier        wall ${harrier_s}s (${harrier_eps} events/s)  cpu ${harrier_cpu}s
+  ratio          wall ${ratio}x, cpu ${cpu_ratio}x (target >= 5x); load average $load
+count-only pass (criterion, bytes/s): ${count} (target >= 1 GB/s)
 EOF
 cat "$out/summary"
 echo "results in $out/"
