@@ -1,7 +1,11 @@
 //! `harrier info` on the real captures: block and event counts match the
 //! inventory of `shared/research/scap-spec.md` §6.1, and damage is reported.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails by panicking")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
