@@ -303,48 +303,10 @@ impl Encoder {
             .bytes(&info.cgroups);
     }
 
-    /// A successful execve/execveat exit, read once the new image runs.
-    pub(crate) fn execve_success(
-        &mut self,
-        ts: u64,
-        call: &Completed,
-        execveat: bool,
-    ) -> Result<&[u8], crate::Error> {
-        let code = if execveat {
-            EventCode::EXECVEAT_X
-        } else {
-            EventCode::EXECVE_19_X
-        };
-        let info = ProcInfo::read(call.tid);
-        self.builder.reset(code, ts, call.tid as u64);
-        self.process_common(code, 0, &info);
-        let (ino, ctime, mtime, exe_path) = procinfo::exe_facts(call.tid);
-        self.builder
-            .bytes(procinfo::environ(call.tid))
-            .u32(info.tty)
-            .pid(info.pgid)
-            .uid(info.loginuid)
-            .flags32(0)
-            .u64(info.caps[0])
-            .u64(info.caps[1])
-            .u64(info.caps[2])
-            .u64(ino)
-            .abstime(ctime)
-            .abstime(mtime)
-            .uid(info.uid)
-            .path(&exe_path)
-            .pid(info.pgid)
-            .gid(info.gid);
-        if !execveat {
-            self.builder
-                .path(call.filename.as_deref().unwrap_or_default());
-        }
-        self.finish()
-    }
-
-    /// A failed execve/execveat: the old image is still there; exe is the
-    /// path asked for and the arguments are empty (as the probe does).
-    pub(crate) fn execve_failed(
+    /// An execve/execveat exit. On success the new image is read (it runs
+    /// now); on failure the old one is still there, so, as the probe does,
+    /// exe is the path asked for and the arguments are empty.
+    pub(crate) fn execve(
         &mut self,
         ts: u64,
         call: &Completed,
@@ -356,30 +318,32 @@ impl Encoder {
             EventCode::EXECVE_19_X
         };
         let mut info = ProcInfo::read(call.tid);
-        let path = call.filename.clone().unwrap_or_default();
-        info.exe = path.clone();
-        info.args.clear();
+        let filename = call.filename.clone().unwrap_or_default();
+        if call.ret != 0 {
+            info.exe = filename.clone();
+            info.args.clear();
+        }
         self.builder.reset(code, ts, call.tid as u64);
         self.process_common(code, call.ret, &info);
-        let (ino, ctime, mtime, exe_path) = procinfo::exe_facts(call.tid);
+        let exe = procinfo::exe_facts(call.tid, &info);
         self.builder
             .bytes(procinfo::environ(call.tid))
             .u32(info.tty)
             .pid(info.pgid)
             .uid(info.loginuid)
-            .flags32(0)
+            .flags32(exe.flags)
             .u64(info.caps[0])
             .u64(info.caps[1])
             .u64(info.caps[2])
-            .u64(ino)
-            .abstime(ctime)
-            .abstime(mtime)
+            .u64(exe.ino)
+            .abstime(exe.ctime)
+            .abstime(exe.mtime)
             .uid(info.uid)
-            .path(&exe_path)
+            .path(&exe.path)
             .pid(info.pgid)
             .gid(info.gid);
         if !execveat {
-            self.builder.path(&path);
+            self.builder.path(&filename);
         }
         self.finish()
     }

@@ -29,6 +29,8 @@ pub(crate) struct ProcInfo {
     pub(crate) loginuid: u32,
     pub(crate) caps: [u64; 3],
     pub(crate) tty: u32,
+    pub(crate) fsuid: u32,
+    pub(crate) fsgid: u32,
 }
 
 /// Bytes of argv/env kept, as the probes' `MAX_ARGS_BYTES`.
@@ -115,20 +117,9 @@ impl ProcInfo {
             match key {
                 "Tgid" => self.pid = first().unwrap_or(self.pid),
                 "PPid" => self.ptid = first().unwrap_or(0),
-                "Uid" => {
-                    self.uid = value
-                        .split_whitespace()
-                        .nth(1)
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0)
-                }
-                "Gid" => {
-                    self.gid = value
-                        .split_whitespace()
-                        .nth(1)
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0)
-                }
+                // Real, effective, saved and filesystem ids.
+                "Uid" => (self.uid, self.fsuid) = (nth(value, 1), nth(value, 3)),
+                "Gid" => (self.gid, self.fsgid) = (nth(value, 1), nth(value, 3)),
                 "NSpid" => self.vtid = last().unwrap_or(self.vtid),
                 "NStgid" => self.vpid = last().unwrap_or(self.vpid),
                 "VmSize" => self.vm_size = kb(),
@@ -220,22 +211,60 @@ pub(crate) fn fd_dev_ino(pid: i32, fd: i64) -> (u32, u64) {
     }
 }
 
-/// Executable facts for execve: `(ino, ctime ns, mtime ns, path)`.
-pub(crate) fn exe_facts(pid: i32) -> (u64, u64, u64, Vec<u8>) {
+/// Field `n` of a whitespace-separated `/proc` status value.
+fn nth(value: &str, n: usize) -> u32 {
+    value
+        .split_whitespace()
+        .nth(n)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The executable of a process, as execve's parameters describe it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExeFacts {
+    pub(crate) ino: u64,
+    pub(crate) ctime: u64,
+    pub(crate) mtime: u64,
+    pub(crate) path: Vec<u8>,
+    /// `PPM_EXE_*`.
+    pub(crate) flags: u32,
+}
+
+/// `PPM_EXE_WRITABLE`: the process's credentials could write its executable.
+const PPM_EXE_WRITABLE: u32 = 1;
+/// `PPM_EXE_FROM_MEMFD`: the executable is a memfd.
+const PPM_EXE_FROM_MEMFD: u32 = 4;
+/// `CAP_DAC_OVERRIDE`.
+const CAP_DAC_OVERRIDE: u64 = 1 << 1;
+
+/// Reads `/proc/<pid>/exe` for process `info`.
+pub(crate) fn exe_facts(pid: i32, info: &ProcInfo) -> ExeFacts {
     let path = fs::read_link(format!("/proc/{pid}/exe"))
         .map(|p| p.into_os_string().into_encoded_bytes())
         .unwrap_or_default();
-    match fs::metadata(format!("/proc/{pid}/exe")) {
-        Ok(m) => {
-            let ns = |s: i64, n: i64| (s.max(0) as u64) * 1_000_000_000 + n.max(0) as u64;
-            (
-                m.ino(),
-                ns(m.ctime(), m.ctime_nsec()),
-                ns(m.mtime(), m.mtime_nsec()),
-                path,
-            )
-        }
-        Err(_) => (0, 0, 0, path),
+    let Ok(m) = fs::metadata(format!("/proc/{pid}/exe")) else {
+        return ExeFacts {
+            path,
+            ..ExeFacts::default()
+        };
+    };
+    let ns = |s: i64, n: i64| (s.max(0) as u64) * 1_000_000_000 + n.max(0) as u64;
+    let mode = m.mode();
+    let writable = (info.fsuid == m.uid() && mode & 0o200 != 0)
+        || (info.fsgid == m.gid() && mode & 0o020 != 0)
+        || mode & 0o002 != 0
+        || info.caps[2] & CAP_DAC_OVERRIDE != 0;
+    let mut flags = if writable { PPM_EXE_WRITABLE } else { 0 };
+    if path.starts_with(b"/memfd:") {
+        flags |= PPM_EXE_FROM_MEMFD;
+    }
+    ExeFacts {
+        ino: m.ino(),
+        ctime: ns(m.ctime(), m.ctime_nsec()),
+        mtime: ns(m.mtime(), m.mtime_nsec()),
+        path,
+        flags,
     }
 }
 

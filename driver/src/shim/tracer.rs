@@ -267,14 +267,7 @@ impl Tracer {
         self.encoder.snaplen = self.producer.settings().snaplen;
         let ts = sys::now_ns();
         let encoded = match call.nr {
-            NR_EXECVE | NR_EXECVEAT if call.ret == 0 => {
-                self.encoder
-                    .execve_success(ts, &call, call.nr == NR_EXECVEAT)
-            }
-            NR_EXECVE | NR_EXECVEAT => {
-                self.encoder
-                    .execve_failed(ts, &call, call.nr == NR_EXECVEAT)
-            }
+            NR_EXECVE | NR_EXECVEAT => self.encoder.execve(ts, &call, call.nr == NR_EXECVEAT),
             NR_CLONE | NR_FORK | NR_VFORK | NR_CLONE3 => {
                 let origin = origin_of(call.tid, call.nr, &call.args);
                 let info = ProcInfo::read(call.tid);
