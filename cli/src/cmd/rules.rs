@@ -55,10 +55,8 @@ fn validate(json: bool, files: &[PathBuf]) -> anyhow::Result<u8> {
     if !json {
         let warnings = diags.len() - errors;
         let verdict = if errors == 0 { "OK" } else { "FAILED" };
-        println!(
-            "{} file(s): {verdict}, {errors} error(s), {warnings} warning(s)",
-            files.len()
-        );
+        let count = detect::rules_files(files)?.len();
+        println!("{count} file(s): {verdict}, {errors} error(s), {warnings} warning(s)");
     }
     Ok(u8::from(errors > 0))
 }
