@@ -113,7 +113,11 @@ impl<R: BufRead> AuditReader<R> {
 
     /// Handles one line outside a multi-line document.
     fn start_line(&mut self) {
-        let trimmed = self.line.trim_ascii();
+        let mut trimmed = self.line.trim_ascii();
+        if self.line_no == 1 {
+            // Editors on some systems start files with a UTF-8 byte-order mark.
+            trimmed = trimmed.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(trimmed);
+        }
         if trimmed.is_empty() {
             return;
         }
@@ -279,6 +283,11 @@ mod tests {
         assert_eq!(got[2], Ok(3));
         assert!(matches!(&got[3], Err((4, r)) if r.contains("malformed JSON")));
         assert_eq!(got[4], Ok(6));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert_eq!(read(&format!("\u{feff}{EV}\n")), vec![Ok(1)]);
     }
 
     #[test]
