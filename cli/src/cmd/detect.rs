@@ -11,7 +11,8 @@ use engine::field::FieldSource;
 use engine::k8saudit::{open_replay, K8sAuditSource};
 use engine::rules::{self, Diagnostic, Loaded};
 
-use crate::output::{OutputConfig, Outputs};
+use crate::output::args::OutputArgs;
+use crate::output::Outputs;
 
 mod live;
 mod syscall;
@@ -56,14 +57,10 @@ pub struct Args {
     /// Do not run rules whose name matches this glob (repeatable).
     #[arg(long = "disable-rule")]
     pub disable_rules: Vec<String>,
-    /// Send alerts to a sink instead of standard output (repeatable):
-    /// `stdout`, `stdout-json`, `file=PATH`, `syslog=ADDR`, `webhook=URL`,
-    /// `loki=URL`, `alertmanager=URL`.
-    #[arg(long = "output", value_name = "KIND[=TARGET]")]
-    pub outputs: Vec<String>,
-    /// A harrier.yaml with `outputs`, `delivery`, `noise` and `metrics` sections.
-    #[arg(long = "config")]
-    pub config: Option<PathBuf>,
+    /// Output sinks instead of standard output: `--output`, `--config`,
+    /// `--metrics-listen`, `--spool-dir`.
+    #[command(flatten)]
+    pub outputs: OutputArgs,
 }
 
 fn parse_priority(s: &str) -> Result<Priority, String> {
@@ -244,8 +241,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         disable_rules: args.disable_rules.clone(),
     };
     let files = rules_files(&args.rules)?;
-    if !args.outputs.is_empty() || args.config.is_some() {
-        return run_with_sinks(&args, &files, &selection);
+    if let Some(outputs) = args.outputs.start(args.json)? {
+        return run_with_sinks(&args, outputs, &files, &selection);
     }
     let stdout = std::io::stdout();
     let mut out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
@@ -269,13 +266,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 }
 
 /// Runs detection with alerts delivered through the configured sinks.
-fn run_with_sinks(args: &Args, files: &[PathBuf], selection: &Selection) -> anyhow::Result<u8> {
-    let mut config = match &args.config {
-        Some(path) => OutputConfig::from_yaml_file(path)?,
-        None => OutputConfig::default(),
-    };
-    config.add_flags(&args.outputs)?;
-    let outputs = Outputs::from_config(&config)?;
+fn run_with_sinks(
+    args: &Args,
+    outputs: Outputs,
+    files: &[PathBuf],
+    selection: &Selection,
+) -> anyhow::Result<u8> {
     let mut emit = |alert: Alert| {
         outputs.emit(&alert);
         Ok(())
@@ -293,8 +289,12 @@ fn run_with_sinks(args: &Args, files: &[PathBuf], selection: &Selection) -> anyh
             live::run(files, selection, &scope, &mut emit)
         }
     };
+    if let Ok(events) = &result {
+        outputs.registry().events_read().add(*events);
+    }
     let timeout = outputs.shutdown_timeout();
     let report = outputs.shutdown(timeout);
+    eprint!("{report}");
     result?;
     if report.failed() > 0 {
         eprintln!("{} alert(s) could not be delivered", report.failed());

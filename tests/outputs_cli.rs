@@ -1,0 +1,382 @@
+//! `harrier detect --output …` end to end: the binary replays Kubernetes
+//! audit events from the Falco regression data through Falco's audit rules
+//! and delivers every alert to a real Alertmanager, a Loki push-API
+//! receiver, a syslog UDP socket and a file, each checked against the
+//! alerts `--json` prints without outputs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn shared() -> PathBuf {
+    std::env::var_os("HARRIER_SHARED").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
+        PathBuf::from,
+    )
+}
+
+fn temp_dir(what: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("harrier-outputs-cli-{what}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn harrier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harrier"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every one-event audit trace of the regression data, as one JSON-lines file.
+fn audit_trace(dir: &Path) -> Option<PathBuf> {
+    let traces = shared().join("falco-regression/trace_files/k8s_audit");
+    let mut files: Vec<_> = std::fs::read_dir(&traces)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut out = String::new();
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|x| x == "json"))
+    {
+        let text = std::fs::read_to_string(f).unwrap();
+        let text = text.trim();
+        if !text.contains('\n') && text.starts_with('{') {
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    let path = dir.join("audit.jsonl");
+    std::fs::write(&path, out).unwrap();
+    Some(path)
+}
+
+fn alertmanager_binary() -> Option<PathBuf> {
+    std::env::var_os("HARRIER_ALERTMANAGER")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("/usr/bin/prometheus-alertmanager")).filter(|p| p.exists()))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_alertmanager(bin: &Path, port: u16, storage: &Path) -> Killed {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/alertmanager/alertmanager.yml");
+    let child = Command::new(bin)
+        .arg(format!("--config.file={}", fixture.display()))
+        .arg(format!("--storage.path={}", storage.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--cluster.listen-address=")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let am = Killed(child);
+    let start = Instant::now();
+    while ureq::get(&format!("http://127.0.0.1:{port}/-/ready"))
+        .call()
+        .is_err()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "alertmanager did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    am
+}
+
+/// A Loki push-API receiver answering 204; returns its URL and the bodies.
+fn loki_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&bodies);
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let seen = Arc::clone(&seen);
+            std::thread::spawn(move || {
+                let mut writer = conn.try_clone().unwrap();
+                let mut reader = BufReader::new(conn);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    assert!(line.starts_with("POST /loki/api/v1/push "), "{line}");
+                    let mut len = 0;
+                    loop {
+                        let mut h = String::new();
+                        reader.read_line(&mut h).unwrap();
+                        if h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                            len = v.trim().parse().unwrap();
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    reader.read_exact(&mut body).unwrap();
+                    seen.lock()
+                        .unwrap()
+                        .push(serde_json::from_slice(&body).unwrap());
+                    writer
+                        .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                        .unwrap();
+                }
+            });
+        }
+    });
+    (url, bodies)
+}
+
+#[test]
+fn detect_delivers_every_alert_to_alertmanager_loki_syslog_and_file() {
+    let Some(am_bin) = alertmanager_binary() else {
+        println!("SKIPPED: detect_delivers_every_alert_to_alertmanager_loki_syslog_and_file: no Alertmanager binary (Debian prometheus-alertmanager)");
+        return;
+    };
+    let dir = temp_dir("e2e");
+    let Some(trace) = audit_trace(&dir) else {
+        println!("SKIPPED: detect_delivers_every_alert_to_alertmanager_loki_syslog_and_file: no Falco regression data under {}", shared().display());
+        return;
+    };
+    let rules = shared().join("falco-regression/rules/default/k8s_audit_rules.yaml");
+    let base = [
+        "detect",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--replay",
+        trace.to_str().unwrap(),
+    ];
+
+    let plain = harrier(&[&base[..], &["--json"]].concat());
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let expected: Vec<String> = String::from_utf8(plain.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        expected.len() >= 10,
+        "the trace should raise many alerts, got {}",
+        expected.len()
+    );
+    let expected_json: Vec<Value> = expected
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+
+    let am_port = free_port();
+    let _am = start_alertmanager(&am_bin, am_port, &dir.join("am"));
+    let (loki_url, loki) = loki_receiver();
+    let syslog = UdpSocket::bind("127.0.0.1:0").unwrap();
+    syslog
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let file = dir.join("alerts.jsonl");
+
+    let outputs = [
+        format!("loki={loki_url}"),
+        format!("alertmanager=http://127.0.0.1:{am_port}"),
+        format!("syslog=udp://{}", syslog.local_addr().unwrap()),
+        format!("file={}", file.display()),
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    for o in &outputs {
+        args.extend(["--output", o]);
+    }
+    let spool = dir.join("spool");
+    args.extend(["--spool-dir", spool.to_str().unwrap()]);
+    let run = harrier(&args);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        run.stdout.is_empty(),
+        "with --output, alerts go only to the sinks"
+    );
+    let n = expected.len();
+    for sink in ["loki", "alertmanager", "syslog", "file"] {
+        let line = format!("output {sink}: {n} delivered, 0 failed, 0 kept in spool");
+        assert!(stderr.contains(&line), "missing `{line}` in:\n{stderr}");
+    }
+
+    // File: the same Falco JSON lines, byte for byte.
+    let written: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(written, expected);
+
+    // Syslog: one datagram per alert, in order, ending in the text line.
+    for a in &expected_json {
+        let mut buf = [0u8; 65536];
+        let len = syslog.recv(&mut buf).unwrap();
+        let msg = std::str::from_utf8(&buf[..len]).unwrap();
+        assert!(msg.starts_with('<') && msg.contains(">1 "), "{msg}");
+        assert!(
+            msg.ends_with(&format!(" alert - {}", a["output"].as_str().unwrap())),
+            "{msg}"
+        );
+    }
+
+    // Loki: one push per alert, value = [ns timestamp string, output line].
+    let pushes = loki.lock().unwrap().clone();
+    assert_eq!(pushes.len(), n);
+    for (push, a) in pushes.iter().zip(&expected_json) {
+        let stream = &push["streams"][0];
+        assert_eq!(stream["stream"]["rule"], a["rule"]);
+        assert_eq!(stream["stream"]["priority"], a["priority"]);
+        assert_eq!(stream["stream"]["source"], "k8s_audit");
+        assert_eq!(stream["values"][0][1], a["output"]);
+        assert!(stream["values"][0][0]
+            .as_str()
+            .unwrap()
+            .bytes()
+            .all(|b| b.is_ascii_digit()));
+    }
+
+    // Alertmanager: every rule that fired is there with its severity.
+    let text = ureq::get(&format!("http://127.0.0.1:{am_port}/api/v2/alerts"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let held: Vec<Value> = serde_json::from_str(&text).unwrap();
+    for a in &expected_json {
+        let rule = a["rule"].as_str().unwrap();
+        let found = held.iter().find(|h| h["labels"]["alertname"] == rule);
+        let found = found.unwrap_or_else(|| panic!("{rule} not in Alertmanager: {text}"));
+        assert_eq!(found["labels"]["priority"], a["priority"]);
+        assert_eq!(found["labels"]["eventsource"], "k8s_audit");
+        assert_eq!(found["annotations"]["summary"], rule);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn detect_reads_sinks_from_a_config_file() {
+    let dir = temp_dir("config");
+    let Some(trace) = audit_trace(&dir) else {
+        println!(
+            "SKIPPED: detect_reads_sinks_from_a_config_file: no Falco regression data under {}",
+            shared().display()
+        );
+        return;
+    };
+    let rules = shared().join("falco-regression/rules/default/k8s_audit_rules.yaml");
+    let base = [
+        "detect",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--replay",
+        trace.to_str().unwrap(),
+    ];
+    let plain = harrier(&[&base[..], &["--json"]].concat());
+    let all: Vec<Value> = String::from_utf8(plain.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let severe: Vec<&Value> = all
+        .iter()
+        .filter(|a| {
+            matches!(
+                a["priority"].as_str(),
+                Some("Emergency" | "Alert" | "Critical" | "Error" | "Warning")
+            )
+        })
+        .collect();
+    assert!(
+        !severe.is_empty() && severe.len() < all.len(),
+        "the trace should mix priorities"
+    );
+
+    let (everything, warnings) = (dir.join("all.jsonl"), dir.join("warnings.txt"));
+    let config = dir.join("harrier.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "outputs:\n  - kind: file\n    path: {}\n  - kind: file\n    name: warnings\n    path: {}\n    format: text\n    min_priority: warning\n",
+            everything.display(),
+            warnings.display()
+        ),
+    )
+    .unwrap();
+    let run = harrier(&[&base[..], &["--config", config.to_str().unwrap()]].concat());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("output file: {} delivered, 0 failed", all.len())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "output warnings: {} delivered, 0 failed",
+            severe.len()
+        )),
+        "{stderr}"
+    );
+    let lines: Vec<Value> = std::fs::read_to_string(&everything)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, all);
+    let text: Vec<String> = std::fs::read_to_string(&warnings)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = severe
+        .iter()
+        .map(|a| a["output"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(text, expected);
+
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "outputs:\n  - kind: loki\n    url: http://127.0.0.1:1\n    tenat: x\n",
+    )
+    .unwrap();
+    let run = harrier(&[&base[..], &["--config", bad.to_str().unwrap()]].concat());
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("bad.yaml") && stderr.contains("tenat"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
