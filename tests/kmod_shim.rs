@@ -804,6 +804,15 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
                 Some(ParamValue::Str(b) | ParamValue::Bytes(b)) => {
                     String::from_utf8_lossy(b).replace('\0', "\\0")
                 }
+                // The ephemeral source port differs from run to run.
+                Some(ParamValue::SockTuple(driver::param::SockTuple::Inet {
+                    src,
+                    dst,
+                    dport,
+                    ..
+                })) => {
+                    format!("{src}:* -> {dst}:{dport}")
+                }
                 Some(v) => format!("{v:?}"),
                 None => "<absent>".into(),
             };
@@ -823,18 +832,13 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
         .collect()
 }
 
-#[test]
-fn bpf_and_shim_capture_the_same_events() {
+/// Captures `workload` once with each backend and compares the events of
+/// every thread, parameter by parameter.
+fn compare_backends(tag: &str, workload: &[&str], syscalls: &str) {
     if !ptrace_allowed() {
         return;
     }
-    let dir = tmpdir("equiv");
-    let workload = [
-        "/bin/sh",
-        "-c",
-        "cat /etc/hostname > /dev/null; echo x > /dev/null; exit 3",
-    ];
-    let syscalls = "openat,close,read,write,execve,clone,clone3,fork,vfork";
+    let dir = tmpdir(tag);
     let mut files = Vec::new();
     for backend in ["bpf", "kmod"] {
         let out = dir.join(format!("{backend}.scap"));
@@ -846,13 +850,12 @@ fn bpf_and_shim_capture_the_same_events() {
                 "--exit-only",
                 "--snaplen",
                 "64",
-                "--syscalls",
-                syscalls,
-                "-w",
             ])
+            .args(["--syscalls", syscalls, "-w"])
             .arg(&out)
             .arg("--")
             .args(workload)
+            .current_dir(&dir)
             .output()
             .unwrap();
         if backend == "bpf" && !out.exists() {
@@ -898,4 +901,43 @@ fn bpf_and_shim_capture_the_same_events() {
         diffs.join("\n")
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bpf_and_shim_capture_the_same_events() {
+    compare_backends(
+        "equiv",
+        &[
+            "/bin/sh",
+            "-c",
+            "cat /etc/hostname > /dev/null; echo x > /dev/null; exit 3",
+        ],
+        "openat,close,read,write,execve,clone,clone3,fork,vfork",
+    );
+}
+
+#[test]
+fn bpf_and_shim_agree_on_network_and_file_namespace_events() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepter = std::thread::spawn(move || {
+        for _ in 0..2 {
+            if let Ok((mut conn, _)) = listener.accept() {
+                let _ = std::io::Write::write_all(&mut conn, b"pong");
+            }
+        }
+    });
+    let script = format!(
+        "exec 3<>/dev/tcp/127.0.0.1/{port}; read -r -n 4 x <&3; exec 3>&-; \
+         mkdir d; mv d e; ln -s e l; rm l; rmdir e; chmod 600 /dev/null 2>/dev/null; exit 0"
+    );
+    compare_backends(
+        "equiv-net",
+        &["/bin/bash", "-c", &script],
+        "socket,connect,read,close,mkdir,mkdirat,rename,renameat,renameat2,symlink,symlinkat,\
+         unlink,unlinkat,rmdir,execve,clone,clone3,fork,vfork",
+    );
+    drop(std::net::TcpStream::connect(("127.0.0.1", port)));
+    drop(std::net::TcpStream::connect(("127.0.0.1", port)));
+    accepter.join().unwrap();
 }
