@@ -292,6 +292,11 @@ impl Capture for BpfCapture {
                 self.probe.set_snaplen(n);
                 Ok(true)
             }
+            Setting::EventCodes(codes) => {
+                self.options.syscalls = SyscallSet::for_event_codes(&codes);
+                self.probe.set_syscalls(&self.options.syscalls);
+                Ok(true)
+            }
             _ => Ok(false),
         }
     }

@@ -138,6 +138,21 @@ impl SyscallSet {
         Ok(set)
     }
 
+    /// The syscalls that produce any of `codes` (enter or exit event codes):
+    /// each syscall whose event pair (its dedicated events, or the generic
+    /// pair) has a code in the list. The probe reports successful execs and
+    /// child-side clones from scheduler hooks; they follow their syscall's row.
+    pub fn for_event_codes(codes: &[u16]) -> Self {
+        let mut set = SyscallSet::default();
+        for sc in driver::syscalls::all() {
+            let (enter, exit) = sc.event_pair();
+            if codes.contains(&enter.0) || codes.contains(&exit.0) {
+                set.insert(sc.nr);
+            }
+        }
+        set
+    }
+
     /// Adds one native number.
     pub fn insert(&mut self, nr: u32) {
         if (nr as usize) < SYSCALL_TABLE_SIZE {
@@ -284,6 +299,21 @@ mod tests {
         assert_eq!(SyscallSet::parse("all").unwrap().len(), SYSCALL_TABLE_SIZE);
         let err = SyscallSet::parse("openat,frobnicate").unwrap_err();
         assert!(err.contains("frobnicate"), "{err}");
+    }
+
+    #[test]
+    fn event_codes_select_their_syscalls() {
+        // OPENAT_2_X (307) selects openat only; GENERIC_X selects syscalls without events.
+        let set = SyscallSet::for_event_codes(&[307]);
+        assert!(set.contains(257));
+        assert!(!set.contains(2) && !set.contains(3));
+        let generic = SyscallSet::for_event_codes(&[1]);
+        assert!(!generic.contains(257));
+        let getppid = native_number("getppid").unwrap();
+        assert_eq!(
+            generic.contains(getppid),
+            driver::syscalls::by_native(getppid).is_some_and(|s| s.events.is_none())
+        );
     }
 
     #[test]
