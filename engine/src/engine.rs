@@ -260,7 +260,10 @@ fn compile_rule<S: FieldSource>(
     } else {
         EventTypes::all(source.event_code_count().max(1))
     };
-    if source.has_event_types() && info.warn_evttypes && (types.is_empty() || types.len() > 100 || types.is_all()) {
+    if source.has_event_types()
+        && info.warn_evttypes
+        && (types.is_empty() || types.len() > 100 || types.is_all())
+    {
         push(
             info.line,
             Code::NoEvttype,
