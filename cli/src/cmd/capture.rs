@@ -366,8 +366,11 @@ fn show(value: &ParamValue<'_>) -> String {
         ParamValue::Int(v) | ParamValue::Errno(v) | ParamValue::Fd(v) | ParamValue::Pid(v) => {
             v.to_string()
         }
-        ParamValue::Uint(v) => v.to_string(),
-        other => format!("{other:?}"),
+        ParamValue::Flags(v) | ParamValue::EnumFlags(v) => format!("{v:#x}"),
+        ParamValue::Mode(v) => format!("{v:#o}"),
+        other => other
+            .as_u64()
+            .map_or_else(|| format!("{other:?}"), |v| v.to_string()),
     }
 }
 
