@@ -3,7 +3,11 @@
 mod cmd;
 #[allow(dead_code, reason = "sinks are wired into detect as they land")]
 mod output;
-#[allow(dead_code, unused_imports, reason = "detect wires the live audit sources in as they land")]
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "detect wires the live audit sources in as they land"
+)]
 mod webhook;
 
 use std::process::ExitCode;
