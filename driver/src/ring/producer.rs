@@ -221,6 +221,12 @@ impl RingProducer {
         }
     }
 
+    /// Whether an event of `len` bytes fits right now.
+    pub fn ring_has_room(&self, len: usize) -> bool {
+        let head = self.page.u32_at(offsets::HEAD).load(Ordering::Relaxed) & (self.dim - 1);
+        (self.free(head) as usize) >= len
+    }
+
     /// Appends one encoded event (a driver event: 26-byte header first).
     ///
     /// In blocking mode a full ring makes the caller wait for the consumer,

@@ -332,3 +332,27 @@ fn syscall_masks_parse_names() {
     assert_eq!(SyscallMask::parse("all").unwrap().len(), 512);
     assert!(SyscallMask::parse("nope").unwrap_err().contains("nope"));
 }
+
+/// A blocking producer waits for a slow consumer, and stops waiting (and
+/// counts drops) once the consumer has gone.
+#[test]
+fn blocking_producer_waits_then_drops_when_the_consumer_goes() {
+    let (mut producer, device) = pair(16 * 1024);
+    let ev = event(1, 1000);
+    let mut written = 0;
+    while producer.ring_has_room(ev.len()) {
+        assert_eq!(producer.write(&ev), WriteOutcome::Written);
+        written += 1;
+    }
+    let writer = std::thread::spawn(move || {
+        let outcome = producer.write(&ev);
+        (producer, outcome)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert!(!writer.is_finished(), "blocking mode waits for room");
+    drop(device);
+    let (producer, outcome) = writer.join().unwrap();
+    assert_eq!(outcome, WriteOutcome::Dropped);
+    assert_eq!(producer.counters().drops_buffer, 1);
+    assert_eq!(producer.counters().events, written + 1);
+}
