@@ -148,7 +148,11 @@ impl<'e> SyscallEvent<'e> {
     ) -> SyscallEvent<'e> {
         let tid = evt.tid() as i64;
         let thread = state.thread(tid);
-        let fd = ctx.fd.and_then(|n| state.fd(tid, n));
+        let fd = if ctx.transient_fd {
+            state.transient_fd()
+        } else {
+            ctx.fd.and_then(|n| state.fd(tid, n))
+        };
         SyscallEvent {
             evt,
             state,

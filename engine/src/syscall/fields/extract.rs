@@ -499,19 +499,16 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
             t.filter(|t| !t.comm.is_empty())
                 .map(|t| owned(cmdline(t, false))),
         ),
+        // sysdig joins exe and the argument list with one space, even
+        // when there are no arguments.
         ProcExeline => out.extend(
             t.filter(|t| !t.exe.is_empty())
-                .map(|t| owned(cmdline(t, true))),
+                .map(|t| owned(format!("{} {}", t.exe, t.args.join(" ")))),
         ),
         ProcCwd => out.extend(t.map(|t| s(&t.cwd))),
-        ProcNthreads => out.extend(t.map(|t| {
-            Value::U64(
-                e.state
-                    .threads()
-                    .filter(|o| o.pid == t.pid && !o.dead)
-                    .count() as u64,
-            )
-        })),
+        ProcNthreads => out.extend(
+            t.map(|t| Value::U64(e.state.threads().filter(|o| o.pid == t.pid).count() as u64)),
+        ),
         ProcNchilds => out.extend(t.map(|t| {
             Value::U64(
                 e.state

@@ -70,6 +70,9 @@ pub struct EventContext {
     pub has_enter: bool,
     /// Whether the event renamed the fd it uses (`fd.name_changed`).
     pub fd_name_changed: bool,
+    /// The event's fd exists only for this event (a failed open or
+    /// connect): see [`State::transient_fd`].
+    pub transient_fd: bool,
 }
 
 /// Removals that wait for the next event.
@@ -86,6 +89,7 @@ pub struct State {
     users: Users,
     machine: Option<MachineInfo>,
     pending: Pending,
+    transient: Option<Fd>,
     limits: Limits,
     stats: Stats,
 }
@@ -274,7 +278,14 @@ impl State {
     /// Applies one event and reports what it refers to.
     pub fn update(&mut self, evt: &EventRef<'_>) -> EventContext {
         self.apply_pending();
+        self.transient = None;
         parse::apply(self, evt)
+    }
+
+    /// The fd a failed open or connect described, for the fields of that
+    /// event only (sysdig shows the path a failed open tried).
+    pub fn transient_fd(&self) -> Option<&Fd> {
+        self.transient.as_ref()
     }
 
     /// The stored enter event of `tid`, if it is the enter half of `exit_code`.

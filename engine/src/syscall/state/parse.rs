@@ -246,12 +246,19 @@ pub(super) fn apply(state: &mut State, evt: &EventRef<'_>) -> EventContext {
         // The fd does not exist yet (sysdig reports -1).
         ctx.fd = Some(-1);
     } else if ci.uses_fd || (ci.creates_fd && is_exit) {
-        ctx.fd = fd_of(evt, ci, is_exit).or_else(|| {
-            let bytes = enter_bytes?;
-            let enter = EventRef::parse(bytes).ok()?;
-            let eci = code_info().get(usize::from(code.wrapping_sub(1)))?;
-            fd_of(&enter, eci, false)
-        });
+        ctx.fd = fd_of(evt, ci, is_exit)
+            .or_else(|| {
+                let bytes = enter_bytes?;
+                let enter = EventRef::parse(bytes).ok()?;
+                let eci = code_info().get(usize::from(code.wrapping_sub(1)))?;
+                fd_of(&enter, eci, false)
+            })
+            // An fd-using exit whose fd is unknown reads -1, as in sysdig.
+            .or(if is_exit && ci.uses_fd {
+                Some(-1)
+            } else {
+                None
+            });
     }
     if ci.handler == Handler::None {
         return ctx;
@@ -313,10 +320,10 @@ fn handle(
             }
             state.pending.exit = Some(tid);
         }
-        Handler::Open => on_open(state, tid, evt, enter, None),
+        Handler::Open => on_open(state, tid, evt, enter, None, ctx),
         Handler::OpenAt => {
             let dirfd = int_either(evt, enter, "dirfd");
-            on_open(state, tid, evt, enter, Some(dirfd.unwrap_or(-100)));
+            on_open(state, tid, evt, enter, Some(dirfd.unwrap_or(-100)), ctx);
         }
         Handler::OpenByHandle => on_open_by_handle(state, tid, evt),
         Handler::Close => {
@@ -617,10 +624,9 @@ fn on_open(
     evt: &EventRef<'_>,
     enter: Option<&EventRef<'_>>,
     dirfd: Option<i64>,
+    ctx: &mut EventContext,
 ) {
-    let Some(fd) = result(evt).filter(|&r| r >= 0) else {
-        return;
-    };
+    let Some(res) = result(evt) else { return };
     let Some(raw) = text_either(evt, enter, "name") else {
         return;
     };
@@ -633,7 +639,15 @@ fn on_open(
     if evt.info().is_some_and(|i| i.name == "creat") {
         f.open_flags |= open_flags::CREAT | open_flags::WRONLY | open_flags::TRUNC;
     }
-    state.add_fd(tid, fd, f);
+    if res < 0 {
+        // A failed open still tells what was tried (sysdig: fd -1 named
+        // after the path).
+        state.transient = Some(f);
+        ctx.transient_fd = true;
+        ctx.fd = Some(-1);
+        return;
+    }
+    state.add_fd(tid, res, f);
 }
 
 /// The directory a relative path is resolved against: the cwd for
@@ -744,8 +758,6 @@ fn on_connect(
     enter: Option<&EventRef<'_>>,
     ctx: &mut EventContext,
 ) {
-    // Like sysdig, record the peer whatever the result: a failed or
-    // in-progress connect still says where the process tried to go.
     let Some(fd) = ctx.fd.or_else(|| enter.and_then(|e| int(e, "fd"))) else {
         return;
     };
@@ -758,6 +770,15 @@ fn on_connect(
     // sysdig 0.29.3 keeps the tuple of a socket whose local port is known
     // (a UDP socket connected again keeps its first peer).
     if matches!(f.endpoints, Endpoints::Tuple { cport, .. } if cport != 0) {
+        return;
+    }
+    let res = result(evt).unwrap_or(-1);
+    if res < 0 && res != -115 {
+        // A refused connect shows its target on this event only.
+        let mut copy = f.clone();
+        set_from_tuple(&mut copy, tuple, Role::Client);
+        state.transient = Some(copy);
+        ctx.transient_fd = true;
         return;
     }
     let before = f.endpoints;
