@@ -25,6 +25,33 @@ pub const BLOCK_TRAILER_LEN: usize = 4;
 /// A corrupt or truncated gzip stream does not fail the open: the bytes
 /// decompressed before the damage are kept and [`ScapFile::blocks`] reports
 /// [`ErrorKind::Gzip`] after the last complete block.
+///
+/// ```
+/// use libcapture::scap::{Block, ErrorKind, ScapFile, Writer};
+///
+/// // A gzip capture with one event, made with the writer.
+/// let mut event = Vec::new();
+/// driver::EventBuilder::new(driver::EventCode(1), 5, 42).syscall_id(3).u16(0).finish(&mut event)?;
+/// let mut writer = Writer::gzip(Vec::new())?;
+/// writer.write_event_bytes(0, 0, &event)?;
+/// let file = ScapFile::from_bytes(writer.finish()?);
+/// assert!(file.is_compressed());
+/// assert_eq!(file.events().count(), 1);
+///
+/// // Cut inside the event block: the section header still comes out,
+/// // then an error naming the block and its offset in the decompressed stream.
+/// let cut = ScapFile::from_bytes(file.data()[..40].to_vec());
+/// let mut blocks = cut.blocks();
+/// assert!(matches!(blocks.next(), Some(Ok(Block::SectionHeader(_)))));
+/// let err = blocks.next().unwrap().unwrap_err();
+/// assert_eq!((err.offset, err.kind), (28, ErrorKind::Truncated { needed: 48, available: 12 }));
+/// assert_eq!(
+///     err.to_string(),
+///     "at byte 28 of the file, in event v2 block (type 0x216): truncated: 48 bytes needed, 12 left"
+/// );
+/// assert!(blocks.next().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct ScapFile {
     data: Vec<u8>,
