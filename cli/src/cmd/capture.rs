@@ -132,10 +132,17 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let mut status = Status::new(std::io::stderr().is_terminal());
     let mut written = 0u64;
     let mut stopping = false;
+    let mut next_check = Instant::now();
     loop {
-        if !stopping && should_stop(&args, &interrupted, started, written, child.as_mut()) {
-            stopping = true;
-            capture.stop()?;
+        // The stop conditions cost a wait4 for the child: check them every
+        // STOP_CHECK_INTERVAL, not per event (the event limit every time).
+        let due = Instant::now() >= next_check || args.max_events.is_some_and(|m| written >= m);
+        if !stopping && due {
+            next_check = Instant::now() + STOP_CHECK_INTERVAL;
+            if should_stop(&args, &interrupted, started, written, child.as_mut()) {
+                stopping = true;
+                capture.stop()?;
+            }
         }
         match capture.next()? {
             Next::Event(event) => {
@@ -232,6 +239,9 @@ fn run_kmod(args: Args) -> anyhow::Result<u8> {
     }
     Ok(capture.exit_code().unwrap_or(0))
 }
+
+/// How often the capture loop checks Ctrl-C, the duration and the target command.
+const STOP_CHECK_INTERVAL: Duration = Duration::from_millis(10);
 
 fn should_stop(
     args: &Args,
