@@ -941,3 +941,23 @@ fn bpf_and_shim_agree_on_network_and_file_namespace_events() {
     drop(std::net::TcpStream::connect(("127.0.0.1", port)));
     accepter.join().unwrap();
 }
+
+#[test]
+fn dropping_the_capture_kills_a_spawned_tree_instead_of_waiting() {
+    let mut capture = options(&["/bin/sleep", "30"], "execve").open().unwrap();
+    if let Err(e) = capture.start() {
+        println!("SKIPPED: ptrace is not available: {e}");
+        return;
+    }
+    let pid = capture.root_pid().unwrap() as u32;
+    wait_until("the sleep", || {
+        proc_status(pid, "Name:").as_deref() == Some("sleep")
+    });
+    let started = Instant::now();
+    drop(capture);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "drop did not wait for the command"
+    );
+    wait_until("the sleep to be killed", || !alive(pid));
+}

@@ -46,7 +46,7 @@ mod tracer;
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -55,7 +55,7 @@ pub use tracer::Outcome;
 
 use crate::ring::{Error, Result, RingProducer, SyscallMask};
 use crate::sys::{self, ChildSetup, Ptrace};
-use tracer::{Mode, Tracer, FOLLOW_OPTIONS, SPAWN_OPTIONS};
+use tracer::{Mode, StopRequest, Tracer, FOLLOW_OPTIONS, SPAWN_OPTIONS};
 
 /// What to trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl Default for ShimOptions {
 #[derive(Debug)]
 pub struct Shim {
     thread: Option<JoinHandle<Result<Outcome>>>,
-    stop: Arc<AtomicBool>,
+    stop: Arc<StopRequest>,
     root: i32,
     attached: bool,
 }
@@ -99,7 +99,7 @@ impl Shim {
     /// Returns once the command is started or every thread attached.
     pub fn start(target: Target, producer: RingProducer, options: ShimOptions) -> Result<Shim> {
         sys::install_wakeup_handler();
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(StopRequest::default());
         let (ready_tx, ready_rx) = mpsc::channel();
         let attached = matches!(target, Target::Attach(_));
         let thread_stop = Arc::clone(&stop);
@@ -186,7 +186,7 @@ impl Shim {
     /// Asks the tracer to stop: attached processes are detached and keep
     /// running; a spawned tree is served, without events, until it exits.
     pub fn stop(&self) {
-        self.stop.store(true, Ordering::Release);
+        self.stop.stop.store(true, Ordering::Release);
         self.wake();
     }
 
@@ -210,7 +210,7 @@ impl Shim {
         };
         // A stop request may race with the tracer entering waitpid: repeat the wakeup.
         while !thread.is_finished() {
-            if self.stop.load(Ordering::Acquire) {
+            if self.stop.stop.load(Ordering::Acquire) || self.stop.abandon.load(Ordering::Acquire) {
                 use std::os::unix::thread::JoinHandleExt;
                 sys::wake_thread(thread.as_pthread_t());
             }
@@ -226,9 +226,13 @@ impl Shim {
     }
 }
 
+/// Dropping a running shim detaches an attached process; a spawned tree
+/// cannot run without its tracer and is killed (`PTRACE_O_EXITKILL`), so a
+/// drop never waits for a command that does not end.
 impl Drop for Shim {
     fn drop(&mut self) {
         if self.thread.is_some() {
+            self.stop.abandon.store(true, Ordering::Release);
             self.stop();
             let _ = self.join();
         }

@@ -46,6 +46,16 @@ pub(crate) const FOLLOW_OPTIONS: u64 = (libc::PTRACE_O_TRACESYSGOOD
 pub(crate) const SPAWN_OPTIONS: u64 =
     FOLLOW_OPTIONS | (libc::PTRACE_O_TRACESECCOMP | libc::PTRACE_O_EXITKILL) as u64;
 
+/// What the owner of a tracer asks of it.
+#[derive(Debug, Default)]
+pub(crate) struct StopRequest {
+    /// Stop: detach an attached tree; serve a spawned tree, without events, until it exits.
+    pub(crate) stop: AtomicBool,
+    /// Give up at once: the tracer thread ends, and the kernel kills a
+    /// spawned tree (`PTRACE_O_EXITKILL`), as if the tracer had crashed.
+    pub(crate) abandon: AtomicBool,
+}
+
 /// How the tree is traced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -95,7 +105,7 @@ pub(crate) struct Tracer {
     pub(crate) producer: RingProducer,
     pub(crate) mode: Mode,
     pub(crate) root: i32,
-    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) stop: Arc<StopRequest>,
     threads: HashMap<i32, Thread>,
     origins: HashMap<i32, Origin>,
     /// New threads stopped before their parent's fork event arrived.
@@ -113,7 +123,7 @@ impl Tracer {
         producer: RingProducer,
         mode: Mode,
         root: i32,
-        stop: Arc<AtomicBool>,
+        stop: Arc<StopRequest>,
     ) -> Tracer {
         Tracer {
             producer,
@@ -144,7 +154,10 @@ impl Tracer {
     pub(crate) fn run(mut self) -> Result<Outcome> {
         let mut stopping = false;
         loop {
-            if self.stop.load(Ordering::Acquire) && !stopping {
+            if self.mode == Mode::Filtered && self.stop.abandon.load(Ordering::Acquire) {
+                break;
+            }
+            if self.stop.stop.load(Ordering::Acquire) && !stopping {
                 stopping = true;
                 if self.mode == Mode::EverySyscall {
                     self.detach_all();
@@ -169,7 +182,7 @@ impl Tracer {
     }
 
     fn capturing(&self) -> bool {
-        !self.stop.load(Ordering::Relaxed)
+        !self.stop.stop.load(Ordering::Relaxed)
     }
 
     fn on_wait(&mut self, tid: i32, status: i32) {
