@@ -72,7 +72,7 @@ fn stream_two_producers(c: &mut Criterion) {
                         for i in 0..PER_PRODUCER {
                             let ev = event(i * 2 + p as u64, LEN);
                             while !producer.push(p as u16, &ev) {
-                                std::hint::spin_loop();
+                                std::thread::yield_now();
                             }
                         }
                     })
@@ -82,7 +82,7 @@ fn stream_two_producers(c: &mut Criterion) {
             loop {
                 match consumer.pop() {
                     Pop::Event(_) => n += 1,
-                    Pop::Empty => std::hint::spin_loop(),
+                    Pop::Empty => std::thread::yield_now(),
                     Pop::Closed => break,
                 }
             }
