@@ -257,7 +257,8 @@ impl KmodCapture {
     }
 
     /// Whether every source has ended and every ring is drained.
-    fn sources_done(&mut self) -> bool {
+    /// A tracer that failed mid-capture is reported here, once.
+    fn sources_done(&mut self) -> Result<bool> {
         let shim_done = self.shim.as_ref().is_none_or(Shim::is_finished);
         let rings_done = self
             .devices
@@ -265,10 +266,10 @@ impl KmodCapture {
             .all(|d| d.producer_done() && d.ring().readable() == 0);
         if shim_done && self.outcome.is_none() {
             if let Some(shim) = self.shim.take() {
-                self.outcome = Some(shim.wait().map_err(ring_error).unwrap_or_default());
+                self.outcome = Some(shim.wait().map_err(ring_error)?);
             }
         }
-        shim_done && rings_done && self.pending_producer.is_none()
+        Ok(shim_done && rings_done && self.pending_producer.is_none())
     }
 
     fn pop_current(&mut self, flush: bool) -> Option<Option<u16>> {
@@ -323,7 +324,7 @@ impl Capture for KmodCapture {
             match self.pop_current(flush) {
                 Some(Some(cpu)) => break cpu,
                 Some(None) => {
-                    if self.sources_done() && self.consumer_drained() {
+                    if self.sources_done()? && self.consumer_drained() {
                         self.producers.clear();
                         continue;
                     }
