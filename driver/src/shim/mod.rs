@@ -278,9 +278,14 @@ fn spawn(argv: &[OsString], mask: &SyscallMask) -> Result<(i32, Vec<(i32, i32)>)
         reason: "not found on PATH or not executable".into(),
     })?;
     if !is_executable(&path) {
+        let reason = if path.exists() {
+            "not an executable file"
+        } else {
+            "no such file"
+        };
         return Err(Error::Spawn {
             program: shown,
-            reason: "not an executable file".into(),
+            reason: reason.into(),
         });
     }
     let cpath = cstring(path.as_os_str().as_bytes(), "the program path")?;
