@@ -448,6 +448,10 @@ fn json_lines_carry_every_parameter() {
     let enter = events.iter().find(|e| e["dir"] == ">").unwrap();
     assert_eq!(enter["params"]["size"], 64);
     assert!(enter["params"]["fd"].is_i64());
+    assert_eq!(
+        enter["params"]["tuple"], "0.0.0.0:1->128.32.41.1:0",
+        "as sysdig prints it"
+    );
     assert!(events
         .windows(2)
         .all(|w| w[0]["num"].as_u64() < w[1]["num"].as_u64()));

@@ -297,11 +297,52 @@ fn json_value(ev: &EventRef<'_>, index: usize, out: &mut String) {
             json_string(&String::from_utf8_lossy(b), out);
             Ok(())
         }
+        ParamValue::SockAddr(_) | ParamValue::SockTuple(_) | ParamValue::Ip(_) => {
+            json_string(&endpoint_text(&value), out);
+            Ok(())
+        }
+        ParamValue::FdList(list) => {
+            out.push('[');
+            for (i, (fd, events)) in list.iter().enumerate() {
+                let sep = if i == 0 { "" } else { "," };
+                let _ = write!(out, "{sep}{{\"fd\":{fd},\"events\":{events}}}");
+            }
+            out.push(']');
+            Ok(())
+        }
         other => {
             json_string(&format!("{other:?}"), out);
             Ok(())
         }
     };
+}
+
+/// Socket addresses and tuples as sysdig writes them: `ip:port`,
+/// `ip:port->ip:port`, or the unix path.
+fn endpoint_text(value: &ParamValue<'_>) -> String {
+    use driver::param::{SockAddr, SockTuple};
+    match *value {
+        ParamValue::SockAddr(SockAddr::Inet { addr, port }) => format!("{addr}:{port}"),
+        ParamValue::SockAddr(SockAddr::Inet6 { addr, port }) => format!("{addr}:{port}"),
+        ParamValue::SockAddr(SockAddr::Unix(path)) => String::from_utf8_lossy(path).into_owned(),
+        ParamValue::SockTuple(SockTuple::Inet {
+            src,
+            sport,
+            dst,
+            dport,
+        }) => format!("{src}:{sport}->{dst}:{dport}"),
+        ParamValue::SockTuple(SockTuple::Inet6 {
+            src,
+            sport,
+            dst,
+            dport,
+        }) => format!("{src}:{sport}->{dst}:{dport}"),
+        ParamValue::SockTuple(SockTuple::Unix { src, dst, path }) => {
+            format!("{src:x}->{dst:x} {}", String::from_utf8_lossy(path))
+        }
+        ParamValue::Ip(ip) => ip.to_string(),
+        ref other => format!("{other:?}"),
+    }
 }
 
 /// Whether a buffer is a NUL-terminated list of printable strings (execve
