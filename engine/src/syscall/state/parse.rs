@@ -263,10 +263,23 @@ pub(super) fn apply(state: &mut State, evt: &EventRef<'_>) -> EventContext {
     if ci.handler == Handler::None {
         return ctx;
     }
-    // The handlers need the enter event by value while mutating the state.
-    let enter_copy: Option<Vec<u8>> = enter_bytes.map(<[u8]>::to_vec);
-    let enter = enter_copy.as_deref().and_then(|b| EventRef::parse(b).ok());
+    // The handlers read the enter event while mutating the state: lend its
+    // buffer out of the thread for the call (no copy), then put it back.
+    let stored = if ctx.has_enter {
+        state
+            .threads
+            .get_mut(&tid)
+            .map(|t| std::mem::take(&mut t.enter.bytes))
+    } else {
+        None
+    };
+    let enter = stored.as_deref().and_then(|b| EventRef::parse(b).ok());
     handle(state, ci.handler, tid, evt, enter.as_ref(), &mut ctx);
+    if let Some(bytes) = stored {
+        if let Some(t) = state.threads.get_mut(&tid) {
+            t.enter.bytes = bytes;
+        }
+    }
     ctx
 }
 
