@@ -4,11 +4,22 @@
 #![no_main]
 
 use driver::EventRef;
-use libcapture::scap::{Block, Normalizer, ScapFile, SnapshotBuilder, Writer};
+use libcapture::scap::{Block, Normalizer, OpenOptions, ScapFile, SnapshotBuilder, Writer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let file = ScapFile::from_bytes(data.to_vec());
+    // A gzip bomb must fail at the cap (well under libFuzzer's 2 GB RSS
+    // limit), not exhaust memory.
+    let options = OpenOptions {
+        max_decompressed_bytes: Some(64 << 20),
+    };
+    let file = match ScapFile::from_bytes_with(data.to_vec(), &options) {
+        Ok(file) => file,
+        Err(e) => {
+            assert!(e.to_string().contains("67108864"));
+            return;
+        }
+    };
     let mut normalizer = Normalizer::new();
     let mut snapshot = SnapshotBuilder::new();
     let mut events: Vec<(u16, u32, &[u8])> = Vec::new();

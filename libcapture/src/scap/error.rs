@@ -100,6 +100,13 @@ pub enum ErrorKind {
     /// The gzip container is corrupt or truncated; the events decompressed
     /// before the damage were delivered.
     Gzip,
+    /// The gzip stream inflates beyond the decompressed-size cap
+    /// ([`OpenOptions::max_decompressed_bytes`](super::OpenOptions)); the
+    /// offset is the cap.
+    DecompressedTooLarge {
+        /// The cap in bytes.
+        limit: u64,
+    },
 }
 
 impl fmt::Display for Error {
@@ -159,6 +166,11 @@ impl fmt::Display for ErrorKind {
                 "parameter lengths of event type {code} ({nparams} params) do not match its length"
             ),
             ErrorKind::Gzip => f.write_str("gzip data is corrupt or truncated"),
+            ErrorKind::DecompressedTooLarge { limit } => write!(
+                f,
+                "gzip data inflates to more than {limit} bytes, the decompressed-size limit \
+                 (OpenOptions::max_decompressed_bytes)"
+            ),
         }
     }
 }

@@ -11,7 +11,8 @@
 //! before it was delivered.
 //!
 //! ```text
-//!  bytes ─▶ ScapFile::from_bytes / open      gzip detected and decompressed
+//!  bytes ─▶ ScapFile::from_bytes / open      gzip detected and decompressed,
+//!              │                             up to OpenOptions' size cap
 //!              │ .blocks()
 //!              ▼
 //!  Block::SectionHeader ─ MachineInfo ─ InterfaceList ─ UserList ─ ProcList ─ FdList …
@@ -57,6 +58,7 @@ mod event;
 mod fd_list;
 mod interface_list;
 mod machine_info;
+mod open_options;
 mod proc_list;
 mod reader;
 mod section_header;
@@ -72,6 +74,10 @@ pub use event::{EventBlock, FLAG_STATE_ONLY, HEADER_LEN, HEADER_V1_LEN};
 pub use fd_list::{fd_type, FdEntries, FdEntry, FdEntryInfo, FdList};
 pub use interface_list::{InterfaceEntries, InterfaceEntry, InterfaceList};
 pub use machine_info::{MachineInfoBlock, HOSTNAME_SIZE, MACHINE_INFO_SIZE};
+pub use open_options::{
+    OpenOptions, DEFAULT_DECOMPRESSION_RATIO, MAX_DEFAULT_DECOMPRESSED_BYTES,
+    MIN_DEFAULT_DECOMPRESSED_BYTES,
+};
 pub use proc_list::{
     ProcEntries, ProcEntry, ProcList, ProcTail, LEGACY_TAIL_MAX, MODERN_TAIL_SIZE,
 };

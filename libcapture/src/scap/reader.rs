@@ -10,6 +10,7 @@ use super::event::{self, EventBlock};
 use super::fd_list::FdList;
 use super::interface_list::InterfaceList;
 use super::machine_info::MachineInfoBlock;
+use super::open_options::OpenOptions;
 use super::proc_list::ProcList;
 use super::section_header::SectionHeader;
 use super::unknown::UnknownBlock;
@@ -56,40 +57,89 @@ pub const BLOCK_TRAILER_LEN: usize = 4;
 pub struct ScapFile {
     data: Vec<u8>,
     compressed: bool,
-    gzip_damaged: bool,
+    /// Why the decompressed stream ends early (gzip damage or the size
+    /// cap), reported where the block walk runs out of bytes.
+    cut_short: Option<ErrorKind>,
     /// V1 events upgraded to the current layout, in block order, so that
     /// every [`EventBlock`] can borrow its event from the file.
     upgraded: Vec<Box<[u8]>>,
 }
 
 impl ScapFile {
-    /// Reads the file at `path`.
+    /// Reads the file at `path` with the default [`OpenOptions`].
     pub fn open(path: impl AsRef<Path>) -> crate::Result<ScapFile> {
+        ScapFile::open_with(path, &OpenOptions::default())
+    }
+
+    /// Reads the file at `path`; a gzip stream inflating beyond
+    /// `options`' cap fails with an error naming the file and the cap.
+    ///
+    /// ```
+    /// use libcapture::scap::{OpenOptions, ScapFile, Writer};
+    ///
+    /// let path = std::env::temp_dir().join(format!("open_with_{}.scap.gz", std::process::id()));
+    /// std::fs::write(&path, Writer::gzip(Vec::new())?.finish()?)?;
+    /// assert!(ScapFile::open(&path)?.is_compressed());
+    ///
+    /// let tiny = OpenOptions { max_decompressed_bytes: Some(16) };
+    /// let err = ScapFile::open_with(&path, &tiny).unwrap_err().to_string();
+    /// assert!(err.starts_with(&path.display().to_string()), "{err}");
+    /// assert!(err.contains("more than 16 bytes"), "{err}");
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> crate::Result<ScapFile> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
             path: path.display().to_string(),
             source,
         })?;
-        Ok(ScapFile::from_bytes(bytes))
+        ScapFile::from_bytes_with(bytes, options).map_err(|damage| crate::Error::Scap {
+            path: path.display().to_string(),
+            damage,
+        })
     }
 
     /// Takes the file's bytes; gzip (magic `1f 8b`) is decompressed.
+    ///
+    /// A gzip stream inflating beyond the default cap ([`OpenOptions`]) is
+    /// cut there: the blocks before the cap are delivered, then
+    /// [`ErrorKind::DecompressedTooLarge`]. [`ScapFile::from_bytes_with`]
+    /// fails up front instead.
     pub fn from_bytes(bytes: Vec<u8>) -> ScapFile {
-        let (data, compressed, gzip_damaged) = if bytes.starts_with(&[0x1f, 0x8b]) {
-            // Captures compress about 8:1; the guess is capped so that a
-            // large file does not reserve its worst case up front.
-            let mut data = Vec::with_capacity(bytes.len().saturating_mul(8).min(1 << 28));
-            // Concatenated gzip members decode as one stream, as zlib's gzread does.
-            let result = flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut data);
-            (data, true, result.is_err())
+        let limit = OpenOptions::default().limit_for(bytes.len() as u64);
+        ScapFile::decompressed(bytes, limit)
+    }
+
+    /// Takes the file's bytes; a gzip stream inflating beyond `options`'
+    /// cap fails with [`ErrorKind::DecompressedTooLarge`] at the cap.
+    pub fn from_bytes_with(bytes: Vec<u8>, options: &OpenOptions) -> Result<ScapFile, Error> {
+        let limit = options.limit_for(bytes.len() as u64);
+        let file = ScapFile::decompressed(bytes, limit);
+        match file.cut_short {
+            Some(kind @ ErrorKind::DecompressedTooLarge { .. }) => Err(Error {
+                offset: limit,
+                block_type: None,
+                compressed: true,
+                kind,
+            }),
+            _ => Ok(file),
+        }
+    }
+
+    /// Decompresses gzip input up to `limit` bytes; plain input is taken as is.
+    fn decompressed(bytes: Vec<u8>, limit: u64) -> ScapFile {
+        let (data, compressed, cut_short) = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let (data, cut_short) = inflate(&bytes, limit);
+            (data, true, cut_short)
         } else {
-            (bytes, false, false)
+            (bytes, false, None)
         };
         let upgraded = upgrade_v1_events(&data);
         ScapFile {
             data,
             compressed,
-            gzip_damaged,
+            cut_short,
             upgraded,
         }
     }
@@ -115,7 +165,7 @@ impl ScapFile {
             data: &self.data,
             pos: 0,
             compressed: self.compressed,
-            gzip_damaged: self.gzip_damaged,
+            cut_short: self.cut_short,
             done: false,
             upgraded: &self.upgraded,
             next_upgraded: 0,
@@ -173,7 +223,7 @@ pub struct Blocks<'a> {
     data: &'a [u8],
     pos: usize,
     compressed: bool,
-    gzip_damaged: bool,
+    cut_short: Option<ErrorKind>,
     done: bool,
     upgraded: &'a [Box<[u8]>],
     next_upgraded: usize,
@@ -204,11 +254,10 @@ impl<'a> Blocks<'a> {
     }
 
     fn error_here(&self, block_type: Option<u32>, kind: ErrorKind) -> Error {
-        // Damage met where a gzip stream broke off is reported as the gzip damage.
-        let kind = if self.gzip_damaged && matches!(kind, ErrorKind::Truncated { .. }) {
-            ErrorKind::Gzip
-        } else {
-            kind
+        // Damage met where the stream was cut short is reported as the cause.
+        let kind = match (self.cut_short, kind) {
+            (Some(cause), ErrorKind::Truncated { .. }) => cause,
+            _ => kind,
         };
         Error {
             offset: self.pos as u64,
@@ -221,8 +270,8 @@ impl<'a> Blocks<'a> {
     fn read_block(&mut self) -> Result<Option<BlockAt<'a>>, Error> {
         let rest = &self.data[self.pos..];
         if rest.is_empty() {
-            return if self.gzip_damaged {
-                Err(self.error_here(None, ErrorKind::Gzip))
+            return if let Some(cause) = self.cut_short {
+                Err(self.error_here(None, cause))
             } else if self.pos == 0 {
                 Err(self.error_here(None, ErrorKind::MissingSectionHeader))
             } else {
@@ -327,6 +376,23 @@ impl<'a> Iterator for Blocks<'a> {
 
 impl std::iter::FusedIterator for Blocks<'_> {}
 
+/// Inflates a gzip stream (concatenated members decode as one, as zlib's
+/// `gzread` does), stopping at `limit` bytes; also says why it stopped early.
+fn inflate(bytes: &[u8], limit: u64) -> (Vec<u8>, Option<ErrorKind>) {
+    // Captures compress about 8:1; the guess is capped so that a large
+    // file does not reserve its worst case up front.
+    let guess = bytes.len().saturating_mul(8).min(1 << 28);
+    let mut data = Vec::with_capacity(guess.min(usize::try_from(limit).unwrap_or(usize::MAX)));
+    // One byte past the cap tells "exactly at the cap" from "beyond it".
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
+    let damaged = decoder.read_to_end(&mut data).is_err();
+    if data.len() as u64 > limit {
+        data.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        return (data, Some(ErrorKind::DecompressedTooLarge { limit }));
+    }
+    (data, damaged.then_some(ErrorKind::Gzip))
+}
+
 /// Upgrades every V1 event block's event, in block order, up to the first
 /// framing damage or upgrade failure (the block iterator reports those).
 fn upgrade_v1_events(data: &[u8]) -> Vec<Box<[u8]>> {
@@ -350,4 +416,38 @@ fn upgrade_v1_events(data: &[u8]) -> Vec<Box<[u8]>> {
         pos += total;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::scap::Writer;
+
+    #[test]
+    fn a_stream_cut_at_the_cap_delivers_its_blocks_then_the_cap() {
+        let mut event = Vec::new();
+        driver::EventBuilder::new(driver::EventCode(1), 5, 42)
+            .syscall_id(3)
+            .u16(0)
+            .finish(&mut event)
+            .unwrap();
+        let mut writer = Writer::gzip(Vec::new()).unwrap();
+        for _ in 0..10 {
+            writer.write_event_bytes(0, 0, &event).unwrap();
+        }
+        let bytes = writer.finish().unwrap();
+        let full = ScapFile::decompressed(bytes.clone(), u64::MAX).data().len();
+        let block = (full - 28) / 10;
+        // Room for the header and three and a half events.
+        let limit = (28 + block * 7 / 2) as u64;
+        let file = ScapFile::decompressed(bytes, limit);
+        let results: Vec<_> = file.blocks().collect();
+        assert_eq!(results.len(), 5);
+        assert!(results[..4].iter().all(Result::is_ok));
+        let err = results[4].as_ref().unwrap_err();
+        assert_eq!(err.kind, ErrorKind::DecompressedTooLarge { limit });
+        assert_eq!(err.offset, (28 + 3 * block) as u64);
+    }
 }
