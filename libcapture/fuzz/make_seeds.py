@@ -1,33 +1,34 @@
 #!/usr/bin/env python3
-"""Cuts the fuzz seed corpus from the real captures (spec §6).
+"""Cuts the fuzz seed corpus from the project's own captures (`captures/`).
 
 Each seed keeps one capture's section header, machine info, the first
-entries of its interface, user and process lists, a few fd lists and its
-first events, re-framed, so every block version the captures use is seeded
-while each seed stays a few KiB. Run from this directory:
+entries of its interface, user and process lists, a few fd lists, and the
+first event of every event code that no earlier seed has, re-framed: every
+block version and event code our captures use is seeded once while each
+seed stays a few KiB. One seed is also written gzip-wrapped. Nothing here
+reads `/work/shared`: its data is never copied into the repository.
+Run from this directory:
 
-    HARRIER_SHARED=../../../shared python3 make_seeds.py
+    python3 make_seeds.py
 """
 import gzip
 import os
 import struct
 import sys
 
-SHARED = os.environ.get("HARRIER_SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+CAPTURES_DIR = os.path.join(HERE, "..", "..", "captures")
+# Most event codes first, so later captures add only what is new.
 CAPTURES = [
-    "falco-regression/trace_files/cat_write.scap",
-    "falco-regression/trace_files/connect_localhost.scap",
-    "falco-regression/trace_files/syscall.scap",
-    "falco-regression/trace_files/ping_sendto.scap",
-    "scap-samples/curl_google_comments.scap",
-    "scap-samples/single_ipv6_conn.scap",
-    "scap-samples/sample.scap",
+    "curl-connects-local-http.scap",
+    "shell-reads-shadow.scap",
+    "write-below-etc.scap",
 ]
+GZIPPED = "write-below-etc.scap"
 PL_VERSION = {0x202: 1, 0x207: 2, 0x209: 3, 0x210: 4, 0x211: 5, 0x212: 6, 0x213: 7, 0x214: 8, 0x215: 9}
 EVENTS = {0x204, 0x208, 0x216, 0x217, 0x221, 0x222}
 KEEP_ENTRIES = 2
 KEEP_FDLISTS = 3
-KEEP_EVENTS = 12
 
 
 def blocks(data):
@@ -93,8 +94,16 @@ def first_entries(body, start, entry_end):
     return body[:pos]
 
 
-def seed(data):
-    out, fdlists, events = b"", 0, 0
+def event_code(btype, body):
+    # cpu id (u16), dump flags (u32) in EVF blocks, then ts, tid, len, type.
+    # V1 and V2 headers both have the type at byte 20.
+    at = 2 + (4 if btype in (0x208, 0x217, 0x222) else 0) + 20
+    return struct.unpack_from("<H", body, at)[0]
+
+
+def seed(data, seen):
+    """Cuts `data`; `seen` holds the event codes earlier seeds already have."""
+    out, fdlists = b"", 0
     for btype, body in blocks(data):
         if btype in PL_VERSION:
             v = PL_VERSION[btype]
@@ -108,27 +117,26 @@ def seed(data):
             if fdlists > KEEP_FDLISTS:
                 continue
         elif btype in EVENTS:
-            events += 1
-            if events > KEEP_EVENTS:
-                break
+            code = event_code(btype, body)
+            if code in seen:
+                continue
+            seen.add(code)
         out += frame(btype, body)
     return out
 
 
 def main():
-    outdir = os.path.join(os.path.dirname(__file__), "seeds", "scap_reader")
+    outdir = os.path.join(HERE, "seeds", "scap_reader")
     os.makedirs(outdir, exist_ok=True)
-    for rel in CAPTURES:
-        raw = open(os.path.join(SHARED, rel), "rb").read()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        name = os.path.basename(rel).replace(".scap", "")
-        cut = seed(raw)
-        open(os.path.join(outdir, name + ".scap"), "wb").write(cut)
+    seen = set()
+    for name in CAPTURES:
+        cut = seed(open(os.path.join(CAPTURES_DIR, name), "rb").read(), seen)
+        open(os.path.join(outdir, name), "wb").write(cut)
         print(f"{name}: {len(cut)} bytes", file=sys.stderr)
-    # One gzip-wrapped seed for the decompression path.
-    small = seed(gzip.decompress(open(os.path.join(SHARED, CAPTURES[3]), "rb").read()))
-    open(os.path.join(outdir, "ping_sendto.scap.gz"), "wb").write(gzip.compress(small, mtime=0))
+        if name == GZIPPED:
+            # The decompression path; mtime 0 keeps the bytes reproducible.
+            packed = gzip.compress(cut, mtime=0)
+            open(os.path.join(outdir, name + ".gz"), "wb").write(packed)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
-//! Synthetic fuzz seeds for the edge cases the real captures lack (every fd
-//! type, both PL tails, EVF and large blocks, large-payload events, extra,
-//! empty and unknown-code events), written with our writer.
+//! Synthetic fuzz seeds for the edge cases our own captures (`captures/`)
+//! lack: every fd type, both PL tails, EVF and large blocks, large-payload
+//! events, events with more params than the table, zero-length params and
+//! unknown codes (written with our writer), V1 event blocks, a truncated
+//! block and a bad block length (framed by hand here).
 //!
 //! The committed seeds must equal what this test generates; after an
 //! intended writer change, rerun with `HARRIER_BLESS_SEEDS=1` to rewrite them.
+//! The cuts of our own captures come from `fuzz/make_seeds.py`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -13,7 +16,9 @@ use libcapture::meta::{
     l4proto, FdInfo, FdKind, GroupInfo, Interface, InterfaceAddr, MachineInfo, Snapshot,
     ThreadInfo, UserInfo,
 };
-use libcapture::scap::{Block, ScapFile, Writer, WriterOptions, FLAG_STATE_ONLY};
+use libcapture::scap::{
+    block_type as bt, Block, ErrorKind, ScapFile, Writer, WriterOptions, FLAG_STATE_ONLY,
+};
 
 /// Encodes an event by hand with `width`-byte lengths (also layouts the table forbids).
 fn event(code: u16, tid: u64, width: usize, params: &[&[u8]]) -> Vec<u8> {
@@ -296,6 +301,153 @@ fn seed_path(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Fails unless the committed seed `name` equals `bytes` (rewrites it first
+/// under `HARRIER_BLESS_SEEDS`).
+fn check_committed(name: &str, bytes: &[u8]) {
+    let path = seed_path(name);
+    if std::env::var_os("HARRIER_BLESS_SEEDS").is_some() {
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let committed = std::fs::read(&path).unwrap();
+    assert!(
+        committed == bytes,
+        "{name} is stale: rerun with HARRIER_BLESS_SEEDS=1"
+    );
+}
+
+/// Frames `body` as a block: type, total length, body padded to 4, trailer.
+fn block(block_type: u32, body: &[u8]) -> Vec<u8> {
+    let padded = body.len().next_multiple_of(4);
+    let total = (12 + padded) as u32;
+    let mut out = Vec::new();
+    out.extend_from_slice(&block_type.to_le_bytes());
+    out.extend_from_slice(&total.to_le_bytes());
+    out.extend_from_slice(body);
+    out.resize(8 + padded, 0);
+    out.extend_from_slice(&total.to_le_bytes());
+    out
+}
+
+/// A V1 (22-byte header, u16 lengths) `CLOSE_E` event for fd `fd`.
+fn v1_close_enter(fd: i64) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&1_700_000_000_000_000_000u64.to_le_bytes());
+    out.extend_from_slice(&42u64.to_le_bytes());
+    out.extend_from_slice(&(22u32 + 2 + 8).to_le_bytes());
+    out.extend_from_slice(&4u16.to_le_bytes());
+    out.extend_from_slice(&8u16.to_le_bytes());
+    out.extend_from_slice(&fd.to_le_bytes());
+    out
+}
+
+/// An event block body: cpu id, dump flags if any, the event.
+fn event_body(cpu: u16, flags: Option<u32>, event: &[u8]) -> Vec<u8> {
+    let mut out = cpu.to_le_bytes().to_vec();
+    if let Some(flags) = flags {
+        out.extend_from_slice(&flags.to_le_bytes());
+    }
+    out.extend_from_slice(event);
+    out
+}
+
+/// A section header (from the writer), then the blocks given.
+fn section_with(blocks: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Writer::new(Vec::new()).unwrap().finish().unwrap();
+    for b in blocks {
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+/// A V2 `CLOSE_E` event for fd 3.
+fn v2_close_enter() -> Vec<u8> {
+    event(4, 42, 2, &[&3i64.to_le_bytes()])
+}
+
+/// [`v2_close_enter`] in an event block.
+fn v2_block() -> Vec<u8> {
+    block(bt::EVENT_V2, &event_body(0, None, &v2_close_enter()))
+}
+
+#[test]
+fn v1_event_seed_is_current_and_upgrades() {
+    let bytes = section_with(&[
+        block(bt::EVENT, &event_body(1, None, &v1_close_enter(7))),
+        block(
+            bt::EVENT_FLAGS,
+            &event_body(1, Some(FLAG_STATE_ONLY), &v1_close_enter(8)),
+        ),
+    ]);
+    check_committed("synthetic_v1_events.scap", &bytes);
+    let events: Vec<_> = ScapFile::from_bytes(bytes)
+        .events()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            (
+                e.cpu,
+                e.flags,
+                e.event.nparams(),
+                e.event.param_bytes(0).map(<[u8]>::to_vec),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            (1, None, 1, Some(7i64.to_le_bytes().to_vec())),
+            (
+                1,
+                Some(FLAG_STATE_ONLY),
+                1,
+                Some(8i64.to_le_bytes().to_vec())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn damaged_seeds_are_current_and_fail_where_cut() {
+    let good = v2_block();
+    let mut truncated = v2_block();
+    truncated.truncate(good.len() - 6);
+    let mut short = v2_block();
+    short[4..8].copy_from_slice(&8u32.to_le_bytes());
+    let after_good = 28 + good.len() as u64;
+    let cases = [
+        (
+            "damaged_truncated_block.scap",
+            truncated,
+            ErrorKind::Truncated {
+                needed: good.len() as u64,
+                available: good.len() as u64 - 6,
+            },
+        ),
+        (
+            "damaged_block_length.scap",
+            short,
+            ErrorKind::BadBlockLength { length: 8 },
+        ),
+    ];
+    for (name, damaged, kind) in cases {
+        let bytes = section_with(&[good.clone(), damaged]);
+        check_committed(name, &bytes);
+        let file = ScapFile::from_bytes(bytes);
+        let results: Vec<_> = file.events().collect();
+        assert_eq!(results.len(), 2, "{name}");
+        assert_eq!(
+            results[0].as_ref().unwrap().event.as_bytes(),
+            v2_close_enter(),
+            "{name}"
+        );
+        let err = results[1].as_ref().unwrap_err();
+        assert_eq!(
+            (err.offset, err.block_type, err.kind),
+            (after_good, Some(bt::EVENT_V2), kind),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn synthetic_seeds_are_current_and_read_back() {
     let modern = WriterOptions {
@@ -311,15 +463,7 @@ fn synthetic_seeds_are_current_and_read_back() {
         ("synthetic_legacy.scap", legacy),
     ] {
         let bytes = generate(options);
-        let path = seed_path(name);
-        if std::env::var_os("HARRIER_BLESS_SEEDS").is_some() {
-            std::fs::write(&path, &bytes).unwrap();
-        }
-        let committed = std::fs::read(&path).unwrap();
-        assert!(
-            committed == bytes,
-            "{name} is stale: rerun with HARRIER_BLESS_SEEDS=1"
-        );
+        check_committed(name, &bytes);
 
         let file = ScapFile::from_bytes(bytes);
         let snap = file.snapshot().unwrap();
