@@ -59,6 +59,14 @@ use crate::{Error, Result};
 /// How long [`Capture::next`] waits for an event before [`Next::Timeout`].
 const NEXT_TIMEOUT: Duration = Duration::from_millis(100);
 
+/// libscap's polling rule (spec §5.6): while every ring holds less than
+/// this many bytes, sleep, starting at [`MIN_POLL`] and doubling up to
+/// [`MAX_POLL`]. An idle consumer then wakes ~33 times a second instead of
+/// competing with the traced program for its CPU.
+const POLL_BATCH_BYTES: usize = 20_000;
+const MIN_POLL: Duration = Duration::from_micros(500);
+const MAX_POLL: Duration = Duration::from_millis(30);
+
 /// Where the rings come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KmodSource {
@@ -144,6 +152,8 @@ pub struct KmodCapture {
     delivered: u64,
     delivered_bytes: u64,
     idle_since: Option<Instant>,
+    /// Current sleep between polls of idle rings.
+    poll: Duration,
     stopped: bool,
 }
 
@@ -198,6 +208,7 @@ impl KmodCapture {
             delivered: 0,
             delivered_bytes: 0,
             idle_since: None,
+            poll: MIN_POLL,
             stopped: false,
         })
     }
@@ -332,12 +343,13 @@ impl Capture for KmodCapture {
                     if Instant::now() >= deadline {
                         return Ok(Next::Timeout);
                     }
-                    std::thread::sleep(Duration::from_millis(1));
+                    self.sleep_while_idle(deadline);
                 }
                 None => return Ok(Next::Eof),
             }
         };
         self.idle_since = None;
+        self.poll = MIN_POLL;
         self.delivered += 1;
         self.delivered_bytes += self.current.len() as u64;
         let event = CapturedEvent::new(cpu, 0, &self.current).map_err(|err| Error::Io {
@@ -430,6 +442,18 @@ impl Capture for KmodCapture {
 }
 
 impl KmodCapture {
+    /// Sleeps with libscap's backoff unless a ring already holds a batch.
+    fn sleep_while_idle(&mut self, deadline: Instant) {
+        let readable: usize = self.devices.iter().map(|d| d.ring().readable()).sum();
+        if readable >= POLL_BATCH_BYTES {
+            self.poll = MIN_POLL;
+            return;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        std::thread::sleep(self.poll.min(left));
+        self.poll = (self.poll * 2).min(MAX_POLL);
+    }
+
     fn consumer_drained(&self) -> bool {
         let stats = self.consumer.producer_stats();
         stats.iter().map(|s| s.events).sum::<u64>() == self.consumer.stats().events
