@@ -137,3 +137,63 @@ fn numbering_counts_hidden_events_like_sysdig() {
     assert_eq!(last, 345);
     assert_eq!(inspector.last_num(), 345);
 }
+
+/// Renders `fields` of each synthesised event after replaying it.
+fn render_synthetic(events: &[Vec<u8>], fields: &str) -> Vec<String> {
+    use libcapture::meta::{Snapshot, ThreadInfo};
+    let snapshot = Snapshot {
+        threads: vec![ThreadInfo {
+            tid: 7,
+            pid: 7,
+            ptid: 1,
+            comm: "mover".into(),
+            exe: "mover".into(),
+            cwd: "/srv/data".into(),
+            ..ThreadInfo::default()
+        }],
+        ..Snapshot::default()
+    };
+    let format = engine::syscall::Format::parse(fields).unwrap();
+    let mut inspector = Inspector::from_snapshot(&snapshot, Limits::default());
+    events
+        .iter()
+        .map(|bytes| {
+            let evt = driver::EventRef::parse(bytes).unwrap();
+            let evt = inspector.process(evt, 0, None);
+            let mut out = String::new();
+            format.render_falco(&evt, &mut out);
+            out
+        })
+        .collect()
+}
+
+#[test]
+fn fs_path_fields_resolve_relative_paths() {
+    use driver::{EventBuilder, EventCode};
+    let mut mkdir = Vec::new();
+    EventBuilder::new(EventCode::MKDIRAT_X, 1, 7)
+        .errno(0)
+        .fd(-100)
+        .relpath("../out/new")
+        .u32(0o755)
+        .finish(&mut mkdir)
+        .unwrap();
+    let mut rename = Vec::new();
+    EventBuilder::new(EventCode::RENAME_X, 2, 7)
+        .errno(0)
+        .path("a.txt")
+        .path("/tmp/b.txt")
+        .finish(&mut rename)
+        .unwrap();
+    let lines = render_synthetic(
+        &[mkdir, rename],
+        "%evt.type %fs.path.name %fs.path.nameraw %fs.path.source %fs.path.target %fs.path.targetraw",
+    );
+    assert_eq!(
+        lines,
+        [
+            "mkdirat /srv/out/new ../out/new <NA> <NA> <NA>",
+            "rename <NA> <NA> /srv/data/a.txt /tmp/b.txt /tmp/b.txt",
+        ]
+    );
+}
