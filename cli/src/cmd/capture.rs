@@ -80,6 +80,9 @@ pub struct Args {
 /// Runs `harrier capture`.
 pub fn run(args: Args) -> anyhow::Result<u8> {
     if args.backend == Backend::Kmod || (args.backend == Backend::Auto && args.pid.is_some()) {
+        if args.backend == Backend::Auto {
+            eprintln!("backend: kmod shim (attaching to a running process needs the shim)");
+        }
         return run_kmod(args);
     }
     anyhow::ensure!(args.pid.is_none(), "--pid needs --backend kmod");
