@@ -961,3 +961,54 @@ fn dropping_the_capture_kills_a_spawned_tree_instead_of_waiting() {
     );
     wait_until("the sleep to be killed", || !alive(pid));
 }
+
+#[test]
+fn auto_falls_back_to_the_shim_for_an_unprivileged_user() {
+    let euid = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    if euid.ok() != Some(0) || !std::path::Path::new("/usr/bin/setpriv").exists() {
+        println!("SKIPPED: needs root and setpriv to run harrier as nobody");
+        return;
+    }
+    let dir = tmpdir("nobody");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    let out = dir.join("x.scap");
+    let run = std::process::Command::new("/usr/bin/setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_harrier"))
+        .args([
+            "capture",
+            "--backend",
+            "auto",
+            "--syscalls",
+            "execve,openat",
+            "-w",
+        ])
+        .arg(&out)
+        .args([
+            "--",
+            "/bin/sh",
+            "-c",
+            "cat /etc/hostname > /dev/null; exit 4",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    if stderr.contains("cannot start tracing") {
+        println!("SKIPPED: ptrace is denied to nobody here: {stderr}");
+        return;
+    }
+    assert!(
+        stderr.contains("backend: kmod shim (eBPF unavailable"),
+        "{stderr}"
+    );
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    // As nobody the filter needs no_new_privs; the capture still has the workload.
+    let replay = harrier().arg("replay").arg(&out).output().unwrap();
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(
+        text.contains("< execve") && text.contains("< openat"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
