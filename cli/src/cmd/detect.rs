@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(short = 'r', long = "rules")]
     pub rules: Vec<PathBuf>,
     /// Replay a `.scap` capture (syscall) or a JSON/JSON-lines audit log (k8s_audit).
-    #[arg(long, required_unless_present = "live", conflicts_with = "live")]
+    #[arg(long, required_unless_present_any = ["live", "k8s_audit_listen", "k8s_audit_file"], conflicts_with = "live")]
     pub replay: Option<PathBuf>,
     /// Watch the live system through the eBPF backend (needs root).
     #[arg(long)]
@@ -57,6 +57,9 @@ pub struct Args {
     /// Do not run rules whose name matches this glob (repeatable).
     #[arg(long = "disable-rule")]
     pub disable_rules: Vec<String>,
+    /// Live Kubernetes audit sources (webhook, followed log).
+    #[command(flatten)]
+    pub k8s: crate::webhook::K8sAuditArgs,
     /// Output sinks instead of standard output: `--output`, `--config`,
     /// `--metrics-listen`, `--spool-dir`.
     #[command(flatten)]
@@ -246,6 +249,13 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     }
     let stdout = std::io::stdout();
     let mut out = AlertWriter::new(BufWriter::with_capacity(1 << 16, stdout.lock()), args.json);
+    if args.k8s.is_set() {
+        let events = live_audit(&files, &args.k8s, &selection, &mut |alert| {
+            out.write_flushed(&alert)
+        })?;
+        out.finish(events)?;
+        return Ok(0);
+    }
     let Some(path) = args.replay.as_deref() else {
         let scope = live::Scope {
             duration: args.duration.map(std::time::Duration::from_secs_f64),
@@ -281,6 +291,7 @@ fn run_with_sinks(
             let source = args.source.as_deref().unwrap_or_else(|| guess_source(path));
             replay(files, path, source, selection, &mut emit)
         }
+        None if args.k8s.is_set() => live_audit(files, &args.k8s, selection, &mut emit),
         None => {
             let scope = live::Scope {
                 duration: args.duration.map(std::time::Duration::from_secs_f64),
@@ -314,6 +325,37 @@ fn replay_audit(
     let hostname = local_hostname();
     let mut events = 0;
     for item in open_replay(path)? {
+        match item {
+            Ok(evt) => {
+                events += 1;
+                if let Some(alert) = set.process(&source, &&evt, &hostname) {
+                    on_alert(alert)?;
+                }
+            }
+            Err(diag) => eprintln!("skipped: {diag}"),
+        }
+    }
+    Ok(events)
+}
+
+/// Evaluates a live audit source (webhook or followed log) until Ctrl-C;
+/// returns the number of events evaluated.
+fn live_audit(
+    files: &[PathBuf],
+    k8s: &crate::webhook::K8sAuditArgs,
+    selection: &Selection,
+    on_alert: &mut OnAlert<'_>,
+) -> anyhow::Result<u64> {
+    let source = K8sAuditSource;
+    let (_, set) = ruleset(files, &source, selection)?;
+    let hostname = local_hostname();
+    let Some(live) = k8s.open()? else {
+        bail!("no Kubernetes audit source given");
+    };
+    let stop = live.stop_handle();
+    ctrlc::set_handler(move || stop.stop()).context("installing the Ctrl-C handler")?;
+    let mut events = 0;
+    for item in live.items {
         match item {
             Ok(evt) => {
                 events += 1;
