@@ -55,7 +55,7 @@ pub const BLOCK_TRAILER_LEN: usize = 4;
 /// ```
 #[derive(Debug, Clone)]
 pub struct ScapFile {
-    data: Vec<u8>,
+    data: FileBytes,
     compressed: bool,
     /// Why the decompressed stream ends early (gzip damage or the size
     /// cap), reported where the block walk runs out of bytes.
@@ -90,11 +90,28 @@ impl ScapFile {
     /// ```
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> crate::Result<ScapFile> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
+        let io = |source| crate::Error::Io {
             path: path.display().to_string(),
             source,
-        })?;
-        ScapFile::from_bytes_with(bytes, options).map_err(|damage| crate::Error::Scap {
+        };
+        // Plain captures are mapped, not read: no copy of the whole file
+        // through the kernel and no heap of its size (reading was about 15%
+        // of a replay). Gzip input is inflated straight from the mapping.
+        let file = std::fs::File::open(path).map_err(io)?;
+        let bytes = match Mapped::of(&file).map_err(io)? {
+            Some(mapped) if !is_gzip(&mapped) => {
+                let upgraded = upgrade_v1_events(&mapped);
+                return Ok(ScapFile {
+                    data: FileBytes::Mapped(mapped),
+                    compressed: false,
+                    cut_short: None,
+                    upgraded,
+                });
+            }
+            Some(mapped) => FileBytes::Mapped(mapped),
+            None => FileBytes::Owned(std::fs::read(path).map_err(io)?),
+        };
+        ScapFile::from_file_bytes(bytes, options).map_err(|damage| crate::Error::Scap {
             path: path.display().to_string(),
             damage,
         })
@@ -108,12 +125,16 @@ impl ScapFile {
     /// fails up front instead.
     pub fn from_bytes(bytes: Vec<u8>) -> ScapFile {
         let limit = OpenOptions::default().limit_for(bytes.len() as u64);
-        ScapFile::decompressed(bytes, limit)
+        ScapFile::decompressed(FileBytes::Owned(bytes), limit)
     }
 
     /// Takes the file's bytes; a gzip stream inflating beyond `options`'
     /// cap fails with [`ErrorKind::DecompressedTooLarge`] at the cap.
     pub fn from_bytes_with(bytes: Vec<u8>, options: &OpenOptions) -> Result<ScapFile, Error> {
+        ScapFile::from_file_bytes(FileBytes::Owned(bytes), options)
+    }
+
+    fn from_file_bytes(bytes: FileBytes, options: &OpenOptions) -> Result<ScapFile, Error> {
         let limit = options.limit_for(bytes.len() as u64);
         let file = ScapFile::decompressed(bytes, limit);
         match file.cut_short {
@@ -128,10 +149,11 @@ impl ScapFile {
     }
 
     /// Decompresses gzip input up to `limit` bytes; plain input is taken as is.
-    fn decompressed(bytes: Vec<u8>, limit: u64) -> ScapFile {
-        let (data, compressed, cut_short) = if bytes.starts_with(&[0x1f, 0x8b]) {
+    fn decompressed(bytes: impl Into<FileBytes>, limit: u64) -> ScapFile {
+        let bytes = bytes.into();
+        let (data, compressed, cut_short) = if is_gzip(&bytes) {
             let (data, cut_short) = inflate(&bytes, limit);
-            (data, true, cut_short)
+            (FileBytes::Owned(data), true, cut_short)
         } else {
             (bytes, false, None)
         };
@@ -375,6 +397,112 @@ impl<'a> Iterator for Blocks<'a> {
 }
 
 impl std::iter::FusedIterator for Blocks<'_> {}
+
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// A capture's bytes: read into memory (decompressed gzip, bytes handed to
+/// [`ScapFile::from_bytes`]) or a read-only mapping of a plain file.
+#[derive(Debug)]
+enum FileBytes {
+    Owned(Vec<u8>),
+    Mapped(Mapped),
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(bytes: Vec<u8>) -> FileBytes {
+        FileBytes::Owned(bytes)
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Owned(bytes) => bytes,
+            FileBytes::Mapped(mapped) => mapped,
+        }
+    }
+}
+
+impl Clone for FileBytes {
+    fn clone(&self) -> FileBytes {
+        FileBytes::Owned(self.to_vec())
+    }
+}
+
+/// The mmap boundary: the one place in `scap` that needs `unsafe`.
+#[allow(
+    unsafe_code,
+    reason = "mapping a file is an FFI call; the rest of scap stays safe"
+)]
+mod mapped {
+    /// A private read-only mapping of a whole file.
+    ///
+    /// Like every reader of a mapped file, this assumes the file is not
+    /// truncated while it is open (libscap's readers share the assumption).
+    #[derive(Debug)]
+    pub(super) struct Mapped {
+        ptr: std::ptr::NonNull<u8>,
+        len: usize,
+    }
+
+    // SAFETY: the mapping is read-only and owned by this value; sharing or
+    // moving it between threads is like sharing a `&[u8]` / moving a `Vec<u8>`.
+    unsafe impl Send for Mapped {}
+    // SAFETY: see `Send`: nothing writes through the mapping.
+    unsafe impl Sync for Mapped {}
+
+    impl Mapped {
+        /// Maps `file`; `None` for an empty file or one that cannot be mapped
+        /// (a pipe, a character device), which are read instead.
+        pub(super) fn of(file: &std::fs::File) -> std::io::Result<Option<Mapped>> {
+            use std::os::fd::AsRawFd as _;
+            let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+            if len == 0 || !file.metadata()?.is_file() {
+                return Ok(None);
+            }
+            // SAFETY: a fresh private read-only mapping of an open file at an
+            // address the kernel chooses; checked for MAP_FAILED below.
+            let ptr = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    len,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE,
+                    file.as_raw_fd(),
+                    0,
+                )
+            };
+            if ptr == libc::MAP_FAILED {
+                return Ok(None);
+            }
+            // SAFETY: advice on the mapping just made; failure only loses the hint.
+            unsafe { libc::madvise(ptr, len, libc::MADV_SEQUENTIAL) };
+            Ok(std::ptr::NonNull::new(ptr.cast()).map(|ptr| Mapped { ptr, len }))
+        }
+    }
+
+    impl std::ops::Deref for Mapped {
+        type Target = [u8];
+
+        fn deref(&self) -> &[u8] {
+            // SAFETY: `ptr` maps `len` readable bytes until `drop` unmaps them.
+            unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+        }
+    }
+
+    impl Drop for Mapped {
+        fn drop(&mut self) {
+            // SAFETY: unmaps exactly the mapping made in `of`; no slice of it
+            // outlives `self` (they borrow it).
+            unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+        }
+    }
+}
+use mapped::Mapped;
 
 /// Inflates a gzip stream (concatenated members decode as one, as zlib's
 /// `gzread` does), stopping at `limit` bytes; also says why it stopped early.
