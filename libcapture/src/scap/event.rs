@@ -58,6 +58,7 @@ pub(crate) fn is_event_block(block_type: u32) -> bool {
 }
 
 /// Splits an event block body into cpu, flags and the event area.
+#[inline]
 fn split_body(
     block_type: u32,
     mut body: Cursor<'_>,
@@ -77,6 +78,7 @@ fn split_body(
 
 impl<'a> EventBlock<'a> {
     /// Parses a V2 event block; the event borrows the block.
+    #[inline]
     pub(crate) fn parse_v2(block_type: u32, body: Cursor<'a>) -> Result<Self, Error> {
         let (cpu, flags, area) = split_body(block_type, body)?;
         Ok(EventBlock {
@@ -110,6 +112,7 @@ pub(crate) fn upgrade_v1_block(block_type: u32, body: Cursor<'_>) -> Result<Vec<
 }
 
 /// Validates the event at the start of `bytes`; errors are placed at `at`.
+#[inline]
 fn checked_event<'a>(bytes: &'a [u8], at: &Cursor<'_>) -> Result<EventRef<'a>, Error> {
     EventRef::parse(bytes).map_err(|e| {
         let code = bytes

@@ -258,6 +258,7 @@ impl<'a> Blocks<'a> {
     }
 
     /// Like `next`, but also returns each block's offset and type code.
+    #[inline]
     pub fn next_with_offset(&mut self) -> Option<Result<BlockAt<'a>, Error>> {
         if self.done {
             return None;
@@ -289,6 +290,7 @@ impl<'a> Blocks<'a> {
         }
     }
 
+    #[inline]
     fn read_block(&mut self) -> Result<Option<BlockAt<'a>>, Error> {
         let rest = &self.data[self.pos..];
         if rest.is_empty() {
@@ -360,6 +362,7 @@ impl<'a> Blocks<'a> {
     }
 }
 
+#[inline]
 fn parse_body(block_type: u32, body: Cursor<'_>) -> Result<Block<'_>, Error> {
     Ok(match block_type {
         bt::SECTION_HEADER => Block::SectionHeader(SectionHeader::parse(body)?),
@@ -391,6 +394,7 @@ fn parse_body(block_type: u32, body: Cursor<'_>) -> Result<Block<'_>, Error> {
 impl<'a> Iterator for Blocks<'a> {
     type Item = Result<Block<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         self.next_with_offset().map(|r| r.map(|b| b.block))
     }
