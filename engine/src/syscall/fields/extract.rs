@@ -331,6 +331,28 @@ fn fs_path<'e>(e: &SyscallEvent<'e>, which: PathField) -> Option<Value<'e>> {
     Some(owned(concat_path(&base, path)))
 }
 
+/// The `proc.exe_ino.*` times and `proc.pidns_init_start_ts`; 0 means
+/// unknown and gives no value.
+fn exe_times(ex: &Ex, t: &Thread) -> Option<u64> {
+    let ctime = t.exe_ino_ctime;
+    let v = match ex {
+        Ex::ProcExeInoCtime => ctime,
+        Ex::ProcExeInoMtime => t.exe_ino_mtime,
+        Ex::ProcExeInoCtimeDurationProcStart if ctime != 0 && t.clone_ts != 0 => {
+            t.clone_ts.wrapping_sub(ctime)
+        }
+        // Only when the namespace predates the executable's last change.
+        Ex::ProcExeInoCtimeDurationPidnsStart
+            if t.pidns_init_start_ts != 0 && ctime > t.pidns_init_start_ts =>
+        {
+            ctime - t.pidns_init_start_ts
+        }
+        Ex::ProcPidnsInitStartTs => t.pidns_init_start_ts,
+        _ => 0,
+    };
+    (v != 0).then_some(v)
+}
+
 /// Extracts `ex` from `e` into `out`.
 pub fn extract<'e>(ex: &Ex, e: &SyscallEvent<'e>, out: &mut Values<'e>) {
     use Ex::*;
@@ -583,6 +605,11 @@ fn extract_process<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out
             t.filter(|t| t.exe_ino != 0)
                 .map(|t| Value::I64(t.exe_ino as i64)),
         ),
+        ProcExeInoCtime
+        | ProcExeInoMtime
+        | ProcExeInoCtimeDurationProcStart
+        | ProcExeInoCtimeDurationPidnsStart
+        | ProcPidnsInitStartTs => out.extend(t.and_then(|t| exe_times(ex, t)).map(Value::U64)),
         ProcVpid => out.extend(t.filter(|t| t.vpid >= 0).map(|t| Value::I64(t.vpid))),
         ProcPvpid => out.extend(parent().filter(|p| p.vpid >= 0).map(|p| Value::I64(p.vpid))),
         ProcVmsize => out.extend(t.map(|t| Value::U64(u64::from(t.vm_size_kb)))),
@@ -638,6 +665,9 @@ fn extract_fd<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out: &mu
                 .into_iter()
                 .map(|(_, p)| Value::U64(u64::from(p))),
         ),
+        // libsinsp names addresses from its DNS manager's cache only; harrier
+        // keeps no such cache, so these have no value, as there without one.
+        FdIpName(_) => {}
         FdL4proto => out.extend(fd.filter(|f| f.ty.is_ip_socket()).and_then(|f| {
             Some(s(match f.l4proto {
                 2 => "tcp",
@@ -712,7 +742,18 @@ fn extract_user<'e>(ex: &Ex, e: &SyscallEvent<'e>, t: Option<&'e Thread>, out: &
         GroupName => out.extend(t.and_then(|t| users.group(t.gid)).map(|g| s(&g.name))),
         ContainerId => out.extend(t.map(|t| s(if on_host(t) { "host" } else { &t.container_id }))),
         ContainerName => out.extend(t.filter(|t| on_host(t)).map(|_| s("host"))),
-        ContainerImage | ContainerType | ContainerPrivileged => {}
+        ContainerType => out.extend(t.filter(|t| on_host(t)).map(|_| s("host"))),
+        ContainerStartTs => out.extend(
+            t.filter(|t| !on_host(t) && t.pidns_init_start_ts != 0)
+                .map(|t| Value::U64(t.pidns_init_start_ts)),
+        ),
+        ContainerDuration => out.extend(
+            t.filter(|t| !on_host(t) && t.clone_ts != 0 && t.pidns_init_start_ts != 0)
+                .map(|t| Value::U64(e.evt.ts().saturating_sub(t.pidns_init_start_ts))),
+        ),
+        // No runtime or pod metadata source: libsinsp's answer for a host
+        // process or a container its runtime did not describe.
+        ContainerImage | ContainerPrivileged | ContainerRuntimeInfo | K8sPodInfo => {}
         _ => {}
     }
 }

@@ -137,6 +137,11 @@ pub enum Ex {
     ProcIsSidLeader,
     ProcIsVpgidLeader,
     ProcExeIno,
+    ProcExeInoCtime,
+    ProcExeInoMtime,
+    ProcExeInoCtimeDurationProcStart,
+    ProcExeInoCtimeDurationPidnsStart,
+    ProcPidnsInitStartTs,
     ProcVpid,
     ProcPvpid,
     ProcVmsize,
@@ -157,6 +162,7 @@ pub enum Ex {
     FdIp(Side),
     FdPort(Side),
     FdNet(Side),
+    FdIpName(Side),
     FdL4proto,
     FdSockfamily,
     FdIsServer,
@@ -183,6 +189,12 @@ pub enum Ex {
     ContainerImage,
     ContainerType,
     ContainerPrivileged,
+    ContainerStartTs,
+    ContainerDuration,
+    /// Container runtime metadata harrier does not collect.
+    ContainerRuntimeInfo,
+    /// Kubernetes pod and namespace metadata harrier does not collect.
+    K8sPodInfo,
 }
 
 const fn f(name: &'static str, ty: T, description: &'static str) -> FieldInfo {
@@ -278,6 +290,11 @@ pub const FIELDS: &[FieldInfo] = &[
     f("proc.is_sid_leader", T::Bool, "True if the process leads its session."),
     f("proc.is_vpgid_leader", T::Bool, "True if the process leads its process group."),
     f("proc.exe_ino", T::Int64, "Inode number of the executable."),
+    f("proc.exe_ino.ctime", T::AbsTime, "Status-change time (ctime) of the executable's inode, ns since the epoch, from the execve exit event."),
+    f("proc.exe_ino.mtime", T::AbsTime, "Modification time (mtime) of the executable's inode, ns since the epoch, from the execve exit event."),
+    f("proc.exe_ino.ctime_duration_proc_start", T::AbsTime, "Nanoseconds from the executable's ctime to the process's clone; needs both."),
+    f("proc.exe_ino.ctime_duration_pidns_start", T::AbsTime, "Nanoseconds from the pid namespace's start to the executable's ctime, when the namespace started first."),
+    f("proc.pidns_init_start_ts", T::Uint64, "Start of the process's pid namespace, ns since the epoch."),
     f("proc.vpid", T::Int64, "Process id as seen in the process's pid namespace."),
     f("proc.pvpid", T::Int64, "Parent process id as seen in its pid namespace."),
     f("proc.vmsize", T::Uint64, "Virtual memory size in KiB."),
@@ -314,6 +331,10 @@ pub const FIELDS: &[FieldInfo] = &[
     f("fd.snet", T::IpNet, "Server address, matched against networks."),
     f("fd.lnet", T::IpNet, "Local address, matched against networks."),
     f("fd.rnet", T::IpNet, "Remote address, matched against networks."),
+    f("fd.cip.name", T::CharBuf, "DNS name of the client address. harrier keeps no DNS name cache, so this has no value (as libsinsp without its DNS manager)."),
+    f("fd.sip.name", T::CharBuf, "DNS name of the server address. harrier keeps no DNS name cache, so this has no value (as libsinsp without its DNS manager)."),
+    f("fd.lip.name", T::CharBuf, "DNS name of the local address. harrier keeps no DNS name cache, so this has no value (as libsinsp without its DNS manager)."),
+    f("fd.rip.name", T::CharBuf, "DNS name of the remote address. harrier keeps no DNS name cache, so this has no value (as libsinsp without its DNS manager)."),
     f("fd.l4proto", T::CharBuf, "Layer-4 protocol of a socket: tcp, udp, icmp or raw."),
     f("fd.sockfamily", T::CharBuf, "Socket family: ip or unix."),
     f("fd.is_server", T::Bool, "True if the process is the server side of the connection."),
@@ -345,6 +366,42 @@ pub const FIELDS: &[FieldInfo] = &[
     f("container.image", T::CharBuf, "Container image, when known."),
     f("container.type", T::CharBuf, "Container runtime, when known."),
     f("container.privileged", T::Bool, "True for privileged containers, when known."),
+    f("container.image.id", T::CharBuf, "Container image id. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.image.repository", T::CharBuf, "Container image repository (e.g. falcosecurity/falco). harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.image.tag", T::CharBuf, "Container image tag (e.g. latest). harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.image.digest", T::CharBuf, "Container image registry digest. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.mounts", T::CharBuf, "Mounts of the container, comma separated, each source:dest:mode:rdwr:propagation. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.mount", T::CharBuf, "One mount by index or source path glob: container.mount[0], container.mount[/usr/*]. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.mount.source", T::CharBuf, "Source of one mount, by index or destination path glob. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.mount.dest", T::CharBuf, "Destination of one mount, by index or source path glob. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.mount.mode", T::CharBuf, "Mode of one mount, by index or source path glob. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.mount.rdwr", T::CharBuf, "Read/write flag of one mount, by index or source path glob. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.mount.propagation", T::CharBuf, "Propagation of one mount, by index or source path glob. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredIndexOrKey),
+    f("container.healthcheck", T::CharBuf, "The container's health check command line. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.liveness_probe", T::CharBuf, "The container's liveness probe command line. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.readiness_probe", T::CharBuf, "The container's readiness probe command line. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.ip", T::CharBuf, "The container's primary IPv4 address. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.cni.json", T::CharBuf, "The container's CNI result as JSON. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.host_network", T::Bool, "True if the container shares the host's network namespace. harrier reads no container runtime metadata: no value, as libsinsp for a host process or an unknown container."),
+    f("container.start_ts", T::Uint64, "Container start, ns since the epoch: the start of the process's pid namespace; no value on the host."),
+    f("container.duration", T::RelTime, "Nanoseconds since container.start_ts; no value on the host or when the process's clone was not seen."),
+    f("k8s.ns.name", T::CharBuf, "Kubernetes namespace name. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.name", T::CharBuf, "Kubernetes pod name. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.id", T::CharBuf, "Kubernetes pod uid (legacy name of k8s.pod.uid). harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.uid", T::CharBuf, "Kubernetes pod uid. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.sandbox_id", T::CharBuf, "Pod sandbox id, truncated to 12 characters. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.full_sandbox_id", T::CharBuf, "Full pod sandbox id. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.label", T::CharBuf, "One pod label: k8s.pod.label[KEY] or k8s.pod.label.KEY. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container.")
+        .with_arg(ArgKind::RequiredKey),
+    f("k8s.pod.labels", T::CharBuf, "All pod labels, as key:value, comma separated. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.ip", T::CharBuf, "Pod IPv4 address. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
+    f("k8s.pod.cni.json", T::CharBuf, "Pod CNI result as JSON. harrier reads no pod metadata from container labels: no value, as libsinsp for a host process or an unknown container."),
 ];
 
 /// The extractor for field `name` with argument `arg` (already split).
@@ -437,6 +494,11 @@ pub fn extractor(name: &str, arg: Option<&str>) -> Option<Ex> {
         "proc.is_sid_leader" => ProcIsSidLeader,
         "proc.is_vpgid_leader" => ProcIsVpgidLeader,
         "proc.exe_ino" => ProcExeIno,
+        "proc.exe_ino.ctime" => ProcExeInoCtime,
+        "proc.exe_ino.mtime" => ProcExeInoMtime,
+        "proc.exe_ino.ctime_duration_proc_start" => ProcExeInoCtimeDurationProcStart,
+        "proc.exe_ino.ctime_duration_pidns_start" => ProcExeInoCtimeDurationPidnsStart,
+        "proc.pidns_init_start_ts" => ProcPidnsInitStartTs,
         "proc.vpid" => ProcVpid,
         "proc.pvpid" => ProcPvpid,
         "proc.vmsize" => ProcVmsize,
@@ -473,6 +535,10 @@ pub fn extractor(name: &str, arg: Option<&str>) -> Option<Ex> {
         "fd.snet" => FdNet(Side::Server),
         "fd.lnet" => FdNet(Side::Local),
         "fd.rnet" => FdNet(Side::Remote),
+        "fd.cip.name" => FdIpName(Side::Client),
+        "fd.sip.name" => FdIpName(Side::Server),
+        "fd.lip.name" => FdIpName(Side::Local),
+        "fd.rip.name" => FdIpName(Side::Remote),
         "fd.l4proto" => FdL4proto,
         "fd.sockfamily" => FdSockfamily,
         "fd.is_server" => FdIsServer,
@@ -504,6 +570,35 @@ pub fn extractor(name: &str, arg: Option<&str>) -> Option<Ex> {
         "container.image" => ContainerImage,
         "container.type" => ContainerType,
         "container.privileged" => ContainerPrivileged,
+        "container.start_ts" => ContainerStartTs,
+        "container.duration" => ContainerDuration,
+        "container.image.id"
+        | "container.image.repository"
+        | "container.image.tag"
+        | "container.image.digest"
+        | "container.mounts"
+        | "container.mount"
+        | "container.mount.source"
+        | "container.mount.dest"
+        | "container.mount.mode"
+        | "container.mount.rdwr"
+        | "container.mount.propagation"
+        | "container.healthcheck"
+        | "container.liveness_probe"
+        | "container.readiness_probe"
+        | "container.ip"
+        | "container.cni.json"
+        | "container.host_network" => ContainerRuntimeInfo,
+        "k8s.ns.name"
+        | "k8s.pod.name"
+        | "k8s.pod.id"
+        | "k8s.pod.uid"
+        | "k8s.pod.sandbox_id"
+        | "k8s.pod.full_sandbox_id"
+        | "k8s.pod.label"
+        | "k8s.pod.labels"
+        | "k8s.pod.ip"
+        | "k8s.pod.cni.json" => K8sPodInfo,
         _ => return None,
     })
 }

@@ -449,6 +449,9 @@ fn on_clone(state: &mut State, tid: i64, evt: &EventRef<'_>) {
     child.dead = false;
     child.flags = flags;
     child.clone_ts = evt.ts();
+    if let Some(v) = uint(evt, "pidns_init_start_ts") {
+        child.pidns_init_start_ts = v;
+    }
     if res == 0 {
         child.pid = ev_pid.unwrap_or(child_tid);
         child.ptid = ev_ptid.unwrap_or(child.ptid);
@@ -625,6 +628,12 @@ fn on_execve(state: &mut State, tid: i64, evt: &EventRef<'_>, enter: Option<&Eve
     }
     if let Some(v) = uint(evt, "exe_ino") {
         t.exe_ino = v;
+    }
+    // Older execve layouts lack the inode times: they stay unknown (0).
+    t.exe_ino_ctime = uint(evt, "exe_ino_ctime").unwrap_or(0);
+    t.exe_ino_mtime = uint(evt, "exe_ino_mtime").unwrap_or(0);
+    if let Some(v) = uint(evt, "pidns_init_start_ts") {
+        t.pidns_init_start_ts = v;
     }
     if let Some(owner) = state.fd_table_mut(tid) {
         owner.close_on_exec();

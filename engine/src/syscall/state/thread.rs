@@ -90,6 +90,15 @@ pub struct Thread {
     pub exe_flags: u32,
     /// Executable inode.
     pub exe_ino: u64,
+    /// Status-change time (ctime) of the executable's inode, ns since the
+    /// epoch; 0 when unknown.
+    pub exe_ino_ctime: u64,
+    /// Modification time (mtime) of the executable's inode, ns since the
+    /// epoch; 0 when unknown.
+    pub exe_ino_mtime: u64,
+    /// Start of the thread's pid namespace (its init's start), ns since the
+    /// epoch; 0 when unknown.
+    pub pidns_init_start_ts: u64,
     /// Cgroups as (subsystem, path).
     pub cgroups: Vec<(String, String)>,
     /// Container id (12 hex chars), empty on the host.
@@ -193,6 +202,9 @@ impl Thread {
             cap_inheritable: info.cap_inheritable,
             exe_flags,
             exe_ino: info.exe_ino,
+            exe_ino_ctime: info.exe_ino_ctime,
+            exe_ino_mtime: info.exe_ino_mtime,
+            pidns_init_start_ts: info.pidns_init_start_ts,
             cgroups: info.cgroups.clone(),
             container_id,
             clone_ts: 0,
@@ -236,6 +248,9 @@ impl Thread {
             cap_inheritable: self.cap_inheritable,
             exe_flags: self.exe_flags,
             exe_ino: self.exe_ino,
+            exe_ino_ctime: self.exe_ino_ctime,
+            exe_ino_mtime: self.exe_ino_mtime,
+            pidns_init_start_ts: self.pidns_init_start_ts,
             cgroups: self.cgroups.clone(),
             container_id: self.container_id.clone(),
             clone_ts: self.clone_ts,
