@@ -763,12 +763,6 @@ const RUN_SPECIFIC: &[&str] = &[
     "pidns_init_start_ts",
 ];
 
-/// Parameters the backends are known to disagree on: the eBPF probe reads
-/// `exe_ino_ctime` from `inode->i_ctime_nsec` including the kernel's
-/// `I_CTIME_QUERIED` flag (bit 31, multigrain timestamps, Linux 6.13+), so
-/// its value is 2^31 ns past the file's ctime; the shim reports `stat`'s.
-const KNOWN_DIFFERENCES: &[&str] = &["exe_ino_ctime"];
-
 /// One event: its name and `(param, value)` pairs without run-specific ones.
 type Flat = (String, Vec<(String, String)>);
 
@@ -795,7 +789,6 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
         let mut params = Vec::new();
         for (i, p) in info.params.iter().enumerate() {
             if RUN_SPECIFIC.contains(&p.name)
-                || KNOWN_DIFFERENCES.contains(&p.name)
                 || (clone_family && p.name == "res")
             {
                 continue;

@@ -64,7 +64,10 @@ static __always_inline void store_exec_tail(struct scratch *s, struct task_struc
 	struct inode *inode = exe ? exe->f_inode : NULL;
 	if (inode) {
 		store_u64(s, inode->i_ino);
-		store_u64(s, inode->i_ctime_sec * 1000000000ULL + inode->i_ctime_nsec);
+		/* Since Linux 6.13 bit 31 of i_ctime_nsec is I_CTIME_QUERIED
+		 * (multigrain timestamps), not part of the time. */
+		__u32 ctime_nsec = inode->i_ctime_nsec & ~(1U << 31);
+		store_u64(s, inode->i_ctime_sec * 1000000000ULL + ctime_nsec);
 		store_u64(s, inode->i_mtime_sec * 1000000000ULL + inode->i_mtime_nsec);
 	} else {
 		store_u64(s, 0);
