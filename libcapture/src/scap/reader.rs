@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use super::block_type as bt;
 use super::cursor::Cursor;
@@ -61,8 +62,10 @@ pub struct ScapFile {
     /// cap), reported where the block walk runs out of bytes.
     cut_short: Option<ErrorKind>,
     /// V1 events upgraded to the current layout, in block order, so that
-    /// every [`EventBlock`] can borrow its event from the file.
-    upgraded: Vec<Box<[u8]>>,
+    /// every [`EventBlock`] can borrow its event from the file. Filled by
+    /// the first walk that meets a V1 block: current captures have none and
+    /// skip the extra pass over the file.
+    upgraded: OnceLock<Vec<Box<[u8]>>>,
 }
 
 impl ScapFile {
@@ -100,12 +103,11 @@ impl ScapFile {
         let file = std::fs::File::open(path).map_err(io)?;
         let bytes = match Mapped::of(&file).map_err(io)? {
             Some(mapped) if !is_gzip(&mapped) => {
-                let upgraded = upgrade_v1_events(&mapped);
                 return Ok(ScapFile {
                     data: FileBytes::Mapped(mapped),
                     compressed: false,
                     cut_short: None,
-                    upgraded,
+                    upgraded: OnceLock::new(),
                 });
             }
             Some(mapped) => FileBytes::Mapped(mapped),
@@ -157,12 +159,11 @@ impl ScapFile {
         } else {
             (bytes, false, None)
         };
-        let upgraded = upgrade_v1_events(&data);
         ScapFile {
             data,
             compressed,
             cut_short,
-            upgraded,
+            upgraded: OnceLock::new(),
         }
     }
 
@@ -247,7 +248,7 @@ pub struct Blocks<'a> {
     compressed: bool,
     cut_short: Option<ErrorKind>,
     done: bool,
-    upgraded: &'a [Box<[u8]>],
+    upgraded: &'a OnceLock<Vec<Box<[u8]>>>,
     next_upgraded: usize,
 }
 
@@ -340,7 +341,8 @@ impl<'a> Blocks<'a> {
         let block = if event::is_v1(block_type) {
             // The pre-walk stopped at the first V1 event it could not upgrade;
             // upgrading it again here reproduces that error in place.
-            let upgraded = match self.upgraded.get(self.next_upgraded) {
+            let all = self.upgraded.get_or_init(|| upgrade_v1_events(self.data));
+            let upgraded = match all.get(self.next_upgraded) {
                 Some(bytes) => bytes,
                 None => {
                     event::upgrade_v1_block(block_type, body.clone())?;
