@@ -187,3 +187,58 @@ fn upstream_rules_files_load_without_errors() {
         assert!(errors.is_empty(), "{path:?}: {errors:?}");
     }
 }
+
+#[test]
+fn container_start_is_the_pid_namespace_start_and_runtime_fields_stay_empty() {
+    use driver::{EventBuilder, EventCode};
+    use libcapture::meta::{Snapshot, ThreadInfo};
+
+    let id = "3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e";
+    let pidns_start = 1_700_000_000_000_000_000u64;
+    let ctime = 1_690_000_000_123_456_789u64;
+    let snapshot = Snapshot {
+        threads: vec![ThreadInfo {
+            tid: 42,
+            pid: 42,
+            ptid: 1,
+            comm: "nginx".into(),
+            exe: "nginx".into(),
+            cgroups: vec![("cpuset".into(), format!("/docker/{id}"))],
+            pidns_init_start_ts: pidns_start,
+            exe_ino: 99,
+            exe_ino_ctime: ctime,
+            exe_ino_mtime: ctime - 1,
+            ..ThreadInfo::default()
+        }],
+        ..Snapshot::default()
+    };
+    let mut inspector = Inspector::from_snapshot(&snapshot, Limits::default());
+    let mut buf = Vec::new();
+    EventBuilder::new(EventCode::OPEN_X, pidns_start + 5_000, 42)
+        .fd(3)
+        .path("/etc/nginx/nginx.conf")
+        .flags32(1)
+        .u32(0)
+        .u32(0)
+        .u64(0)
+        .finish(&mut buf)
+        .unwrap();
+    let evt = inspector.process(driver::EventRef::parse(&buf).unwrap(), 0, None);
+    let format = Format::parse(
+        "%container.id|%container.type|%container.start_ts|%container.duration|\
+         %proc.pidns_init_start_ts|%proc.exe_ino.ctime|%proc.exe_ino.mtime|\
+         %proc.exe_ino.ctime_duration_pidns_start|%container.image.repository|\
+         %container.privileged|%k8s.pod.name|%k8s.ns.name",
+    )
+    .unwrap();
+    // The container's runtime never described it: type, image and pod are
+    // unknown; its start is known from the pid namespace; the snapshot's
+    // process had no clone seen, so no duration, and its executable changed
+    // before the namespace started.
+    let want = format!(
+        "{}|<NA>|{pidns_start}|<NA>|{pidns_start}|{ctime}|{}|<NA>|<NA>|<NA>|<NA>|<NA>",
+        &id[..12],
+        ctime - 1
+    );
+    assert_eq!(render(&format, &evt), want);
+}
