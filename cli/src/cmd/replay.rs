@@ -64,7 +64,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Printer::Format(format)
     };
     let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Full line buffers pass straight through to stdout.
+    let mut out = BufWriter::with_capacity(LINES_FLUSH_AT, stdout.lock());
     let result = if printer.needs_state() {
         print_with_state(capture.as_mut(), &printer, &mut out)
     } else {
@@ -88,29 +89,50 @@ impl Printer {
         matches!(self, Printer::Format(format) if format.needs_state())
     }
 
-    /// Prints one event (with its newline) unless its fields have no value.
-    fn print(
-        &self,
-        ctx: &EventContext<'_>,
-        line: &mut Vec<u8>,
-        out: &mut impl Write,
-    ) -> anyhow::Result<()> {
-        line.clear();
+    /// Appends one event's line to `lines` unless its fields have no value.
+    fn print(&self, ctx: &EventContext<'_>, lines: &mut Vec<u8>) {
+        let start = lines.len();
         let printed = match self {
             Printer::Json => {
                 let mut json = String::new();
                 write_json(ctx, &mut json);
-                line.extend_from_slice(json.as_bytes());
+                lines.extend_from_slice(json.as_bytes());
                 true
             }
-            Printer::Format(format) => format.render(ctx, line),
+            Printer::Format(format) => format.render(ctx, lines),
         };
         if printed {
-            line.push(b'\n');
-            out.write_all(line)?;
+            lines.push(b'\n');
+        } else {
+            lines.truncate(start);
         }
-        Ok(())
     }
+}
+
+/// Lines are rendered straight into one buffer that is written out when
+/// it fills, instead of line by line through a `BufWriter` (one copy less
+/// per event on the hot replay path).
+const LINES_FLUSH_AT: usize = 60 << 10;
+
+/// Writes `lines` to `out` once they fill the buffer (or always, at the end).
+fn write_lines(lines: &mut Vec<u8>, out: &mut impl Write, force: bool) -> std::io::Result<()> {
+    if force || lines.len() >= LINES_FLUSH_AT {
+        out.write_all(lines)?;
+        lines.clear();
+    }
+    Ok(())
+}
+
+/// Runs `print` with a line buffer, then writes what it rendered, also
+/// when it failed: the events before damage in a capture are printed.
+fn buffered<W: Write>(
+    out: &mut W,
+    print: impl FnOnce(&mut Vec<u8>, &mut W) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut lines = Vec::with_capacity(LINES_FLUSH_AT + (4 << 10));
+    let result = print(&mut lines, out);
+    write_lines(&mut lines, out, true)?;
+    result
 }
 
 /// Fields that need no state: events straight from the capture.
@@ -119,7 +141,17 @@ fn print_stateless(
     printer: &Printer,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let mut line = Vec::with_capacity(256);
+    buffered(out, |lines, out| {
+        stateless_lines(capture, printer, lines, out)
+    })
+}
+
+fn stateless_lines(
+    capture: &mut dyn Capture,
+    printer: &Printer,
+    lines: &mut Vec<u8>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let mut num = 0u64;
     loop {
         let captured = match capture.next().map_err(one_line)? {
@@ -138,7 +170,8 @@ fn print_stateless(
                 event: captured.event,
                 state: None,
             };
-            printer.print(&ctx, &mut line, out)?;
+            printer.print(&ctx, lines);
+            write_lines(lines, out, false)?;
         }
     }
 }
@@ -150,11 +183,21 @@ fn print_with_state(
     printer: &Printer,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    buffered(out, |lines, out| {
+        stateful_lines(capture, printer, lines, out)
+    })
+}
+
+fn stateful_lines(
+    capture: &mut dyn Capture,
+    printer: &Printer,
+    lines: &mut Vec<u8>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let mut inspector = Inspector::from_snapshot(capture.snapshot(), Limits::default());
     if let Some(machine) = &capture.snapshot().machine {
         inspector.set_hostname(machine.hostname.clone());
     }
-    let mut line = Vec::with_capacity(256);
     loop {
         let captured = match capture.next().map_err(one_line)? {
             Next::Event(captured) => captured,
@@ -169,7 +212,8 @@ fn print_with_state(
                 event: captured.event,
                 state: Some(&event),
             };
-            printer.print(&ctx, &mut line, out)?;
+            printer.print(&ctx, lines);
+            write_lines(lines, out, false)?;
         }
     }
 }
