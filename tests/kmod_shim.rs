@@ -788,9 +788,7 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
         let clone_family = matches!(info.name, "clone" | "clone3" | "fork" | "vfork");
         let mut params = Vec::new();
         for (i, p) in info.params.iter().enumerate() {
-            if RUN_SPECIFIC.contains(&p.name)
-                || (clone_family && p.name == "res")
-            {
+            if RUN_SPECIFIC.contains(&p.name) || (clone_family && p.name == "res") {
                 continue;
             }
             let value = match e.param(i).map(Result::unwrap) {
