@@ -29,7 +29,7 @@ enum Command {
     /// Print the events of a .scap capture, or copy them to a new capture.
     Replay(cmd::replay::Args),
     /// Evaluate rules against a capture, an audit log or the live system.
-    Detect(cmd::detect::Args),
+    Detect(Box<cmd::detect::Args>),
     /// Work with rules files.
     #[command(subcommand)]
     Rules(cmd::rules::Command),
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(args) => cmd::info::run(args),
         Command::Replay(args) => cmd::replay::run(args),
-        Command::Detect(args) => cmd::detect::run(args),
+        Command::Detect(args) => cmd::detect::run(*args),
         Command::Rules(command) => cmd::rules::run(command),
         Command::Fields(args) => cmd::fields::run(args),
         Command::Test(args) => cmd::test::run(args),
