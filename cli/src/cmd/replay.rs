@@ -10,7 +10,6 @@
 //! `%fd.name`, `%evt.args`…) run the rule engine's inspector over every event.
 
 mod format;
-mod legacy_sc;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

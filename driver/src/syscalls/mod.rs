@@ -69,6 +69,20 @@ pub fn ppm_sc_name(sc: u16) -> &'static str {
     }
 }
 
+/// The code libs renamed after sysdig 0.29.3 (2022): `sigreturn` became
+/// `rt_sigreturn`. Every other code kept its name.
+const LEGACY_RENAMED_SC: u16 = 298;
+
+/// The name sysdig 0.29.3 shows for a generic event carrying `sc`: the
+/// current name, except for the one code libs renamed since.
+pub fn legacy_ppm_sc_name(sc: u16) -> &'static str {
+    if sc == LEGACY_RENAMED_SC {
+        "sigreturn"
+    } else {
+        ppm_sc_name(sc)
+    }
+}
+
 /// The `ppm_sc` code named `name`.
 pub fn ppm_sc_by_name(name: &str) -> Option<u16> {
     PPM_SC_NAMES

@@ -111,3 +111,13 @@ fn security_relevant_syscalls_use_the_current_versions() {
         (EventCode::GENERIC_E, EventCode::GENERIC_X)
     );
 }
+
+#[test]
+fn legacy_names_differ_only_for_sigreturn() {
+    assert_eq!(super::ppm_sc_name(298), "rt_sigreturn");
+    assert_eq!(super::legacy_ppm_sc_name(298), "sigreturn");
+    assert_eq!(super::legacy_ppm_sc_name(0), "<unknown>");
+    for sc in (1..298).chain(299..333) {
+        assert_eq!(super::legacy_ppm_sc_name(sc), super::ppm_sc_name(sc));
+    }
+}

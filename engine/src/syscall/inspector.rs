@@ -181,13 +181,13 @@ impl<'e> SyscallEvent<'e> {
         self.state.enter_event(self.tid(), self.evt.code().0)
     }
 
-    /// The name sysdig shows for the event type: the syscall's name for
-    /// generic events, the table name otherwise.
+    /// The name sysdig 0.29.3 shows for the event type: the syscall's name
+    /// for generic events, the table name otherwise.
     pub fn type_name(&self) -> &'static str {
         let code = self.evt.code();
         if code == EventCode::GENERIC_E || code == EventCode::GENERIC_X {
             if let Some(Ok(driver::ParamValue::SyscallId(sc))) = self.evt.param(0) {
-                return driver::syscalls::ppm_sc_name(sc);
+                return driver::syscalls::legacy_ppm_sc_name(sc);
             }
             return "<unknown>";
         }

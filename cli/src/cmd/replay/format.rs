@@ -16,7 +16,7 @@ use driver::{EventRef, ParamExtra, ParamInfo, ParamType, ParamValue, PrintFormat
 
 use engine::syscall::{Format as EngineFormat, SyscallEvent};
 
-use super::legacy_sc::LEGACY_PPM_SC_NAMES;
+use engine::syscall::errno_name;
 
 /// A parsed format string.
 #[derive(Debug, Clone)]
@@ -233,21 +233,10 @@ pub fn event_type_name(ev: &EventRef<'_>) -> &'static str {
     };
     if ev.code().0 <= 1 {
         if let Some(Ok(ParamValue::SyscallId(sc))) = ev.param(0) {
-            return syscall_name(sc);
+            return driver::syscalls::legacy_ppm_sc_name(sc);
         }
     }
     info.name
-}
-
-/// Name of a generic event's `ppm_sc` code, as sysdig 0.29.3 prints it.
-fn syscall_name(sc: u16) -> &'static str {
-    match LEGACY_PPM_SC_NAMES.get(usize::from(sc)) {
-        Some(name) => name,
-        None => match driver::syscalls::ppm_sc_name(sc) {
-            "" => "<unknown>",
-            name => name,
-        },
-    }
 }
 
 fn param_named<'a>(ev: &EventRef<'a>, name: &str) -> Option<(ParamValue<'a>, &'static ParamInfo)> {
@@ -369,7 +358,7 @@ fn write_rendered(value: &ParamValue<'_>, info: &ParamInfo, out: &mut Vec<u8>) -
             _ => write!(out, "{v}").is_ok(),
         },
         ParamValue::SyscallId(sc) => {
-            out.extend_from_slice(syscall_name(sc).as_bytes());
+            out.extend_from_slice(driver::syscalls::legacy_ppm_sc_name(sc).as_bytes());
             true
         }
         ParamValue::Bytes(b) | ParamValue::StrArray(b) => {
@@ -425,73 +414,6 @@ fn write_rendered(value: &ParamValue<'_>, info: &ParamInfo, out: &mut Vec<u8>) -
         ParamValue::Dyn { .. } | ParamValue::Net { .. } => false,
         _ => write_raw(value, info, out),
     }
-}
-
-/// Linux errno names for the codes captures carry most.
-fn errno_name(code: i64) -> Option<&'static str> {
-    const NAMES: [&str; 41] = [
-        "",
-        "EPERM",
-        "ENOENT",
-        "ESRCH",
-        "EINTR",
-        "EIO",
-        "ENXIO",
-        "E2BIG",
-        "ENOEXEC",
-        "EBADF",
-        "ECHILD",
-        "EAGAIN",
-        "ENOMEM",
-        "EACCES",
-        "EFAULT",
-        "ENOTBLK",
-        "EBUSY",
-        "EEXIST",
-        "EXDEV",
-        "ENODEV",
-        "ENOTDIR",
-        "EISDIR",
-        "EINVAL",
-        "ENFILE",
-        "EMFILE",
-        "ENOTTY",
-        "ETXTBSY",
-        "EFBIG",
-        "ENOSPC",
-        "ESPIPE",
-        "EROFS",
-        "EMLINK",
-        "EPIPE",
-        "EDOM",
-        "ERANGE",
-        "EDEADLK",
-        "ENAMETOOLONG",
-        "ENOLCK",
-        "ENOSYS",
-        "ENOTEMPTY",
-        "ELOOP",
-    ];
-    let name = match code {
-        1..=40 => NAMES[code as usize],
-        61 => "ENODATA",
-        62 => "ETIME",
-        88 => "ENOTSOCK",
-        95 => "EOPNOTSUPP",
-        97 => "EAFNOSUPPORT",
-        98 => "EADDRINUSE",
-        99 => "EADDRNOTAVAIL",
-        101 => "ENETUNREACH",
-        104 => "ECONNRESET",
-        106 => "EISCONN",
-        107 => "ENOTCONN",
-        110 => "ETIMEDOUT",
-        111 => "ECONNREFUSED",
-        114 => "EALREADY",
-        115 => "EINPROGRESS",
-        _ => return None,
-    };
-    Some(name)
 }
 
 #[cfg(test)]
@@ -610,8 +532,8 @@ mod tests {
 
     #[test]
     fn generic_events_take_the_legacy_syscall_name() {
-        assert_eq!(syscall_name(75), "mprotect");
-        assert_eq!(syscall_name(139), "madvise");
-        assert_eq!(syscall_name(0), "<unknown>");
+        assert_eq!(driver::syscalls::legacy_ppm_sc_name(75), "mprotect");
+        assert_eq!(driver::syscalls::legacy_ppm_sc_name(139), "madvise");
+        assert_eq!(driver::syscalls::legacy_ppm_sc_name(0), "<unknown>");
     }
 }

@@ -322,15 +322,21 @@ mod tests {
         assert!(get(addr, b"GET /healthz HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 200"));
         drop(slow);
         // Past the connection cap, extra connections are closed unanswered ...
-        let idle: Vec<_> = (0..MAX_CONNECTIONS)
-            .map(|_| TcpStream::connect(addr).unwrap())
-            .collect();
-        std::thread::sleep(Duration::from_millis(200));
-        let mut extra = TcpStream::connect(addr).unwrap();
-        let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\n\r\n");
-        let mut answer = String::new();
-        let _ = extra.read_to_string(&mut answer);
-        assert_eq!(answer, "");
+        // (the slow client's handler may still hold a slot for a moment on a
+        // loaded machine, so a round where a slot was free is tried again).
+        let idle = (0..5)
+            .find_map(|_| {
+                let idle: Vec<_> = (0..MAX_CONNECTIONS)
+                    .map(|_| TcpStream::connect(addr).unwrap())
+                    .collect();
+                std::thread::sleep(Duration::from_millis(200));
+                let mut extra = TcpStream::connect(addr).unwrap();
+                let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\n\r\n");
+                let mut answer = String::new();
+                let _ = extra.read_to_string(&mut answer);
+                answer.is_empty().then_some(idle)
+            })
+            .expect("a connection past the cap was answered in every round");
         // ... and service resumes as soon as the idle ones go away.
         drop(idle);
         let start = Instant::now();
