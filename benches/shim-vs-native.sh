@@ -20,7 +20,7 @@ target=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p harrier
 harrier="$target/release/harrier"
 loop=$(mktemp -d)/sysloop
-gcc -O2 -o "$loop" benches/shim/sysloop.c
+gcc -O2 -o "$loop" benches/sysloop.c
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -20,7 +20,7 @@ harrier="${HARRIER:-target/release/harrier}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-gcc -O2 -o "$work/sysloop" benches/bpf/sysloop.c
+gcc -O2 -o "$work/sysloop" benches/sysloop.c
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

@@ -1,5 +1,6 @@
-/* Syscall loop for benches/bpf/run.sh: calls one syscall pattern for N
- * seconds and prints the number of iterations per second.
+/* Syscall loop for the capture benchmarks (benches/bpf/run.sh,
+ * benches/shim-vs-native.sh): calls one syscall pattern for N seconds and
+ * prints the iterations per second.
  *   sysloop getppid SECONDS   getppid() in a loop (one syscall per iteration)
  *   sysloop openat SECONDS    openat("/dev/null") + close() (two per iteration)
  */
