@@ -266,6 +266,22 @@ impl Consumer {
         self.pop_inner(true)
     }
 
+    /// Pops the next event (ignoring the window when `flush`) into `buf`,
+    /// replacing its contents, for a backend that lends the event from its
+    /// own buffer. `Some(Some(cpu))`: an event; `Some(None)`: nothing yet;
+    /// `None`: every producer closed and the rings are drained.
+    pub fn pop_into(&mut self, buf: &mut Vec<u8>, flush: bool) -> Option<Option<u16>> {
+        match self.pop_inner(flush) {
+            Pop::Event(event) => {
+                buf.clear();
+                buf.extend_from_slice(event.bytes);
+                Some(Some(event.cpu))
+            }
+            Pop::Empty => Some(None),
+            Pop::Closed => None,
+        }
+    }
+
     /// Counters of the consumer.
     pub fn stats(&self) -> ConsumerStats {
         self.stats

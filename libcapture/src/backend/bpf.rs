@@ -67,7 +67,7 @@ use self::drain::Drain;
 use self::probe::{Probe, ProbeConfig};
 use crate::capture::{Capture, CapturedEvent, CpuStats, Drops, Next, Setting, Stats};
 use crate::meta::Snapshot;
-use crate::stream::{self, Consumer, Pop, Producer};
+use crate::stream::{self, Consumer, Producer};
 use crate::sys::{self, Call};
 use crate::{Error, Result};
 
@@ -216,23 +216,6 @@ impl BpfCapture {
             source,
         })
     }
-
-    fn pop_into_current(&mut self, flush: bool) -> Option<Option<u16>> {
-        let popped = if flush {
-            self.consumer.pop_flush()
-        } else {
-            self.consumer.pop()
-        };
-        match popped {
-            Pop::Event(event) => {
-                self.current.clear();
-                self.current.extend_from_slice(event.bytes);
-                Some(Some(event.cpu))
-            }
-            Pop::Empty => Some(None),
-            Pop::Closed => None,
-        }
-    }
 }
 
 impl Capture for BpfCapture {
@@ -243,7 +226,7 @@ impl Capture for BpfCapture {
                 .idle_since
                 .map_or(Duration::ZERO, |since| since.elapsed());
             let flush = self.stopped || idle_for >= self.options.reorder_window;
-            match self.pop_into_current(flush) {
+            match self.consumer.pop_into(&mut self.current, flush) {
                 Some(Some(cpu)) => break cpu,
                 Some(None) => {
                     self.idle_since.get_or_insert_with(Instant::now);

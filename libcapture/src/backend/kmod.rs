@@ -53,7 +53,7 @@ use driver::shim::{Outcome, Shim, ShimOptions, Target};
 
 use crate::capture::{Capture, CapturedEvent, CpuStats, Drops, Next, Setting, Stats};
 use crate::meta::Snapshot;
-use crate::stream::{self, Consumer, Pop, Producer};
+use crate::stream::{self, Consumer, Producer};
 use crate::{Error, Result};
 
 /// How long [`Capture::next`] waits for an event before [`Next::Timeout`].
@@ -282,23 +282,6 @@ impl KmodCapture {
         }
         Ok(shim_done && rings_done && self.pending_producer.is_none())
     }
-
-    fn pop_current(&mut self, flush: bool) -> Option<Option<u16>> {
-        let popped = if flush {
-            self.consumer.pop_flush()
-        } else {
-            self.consumer.pop()
-        };
-        match popped {
-            Pop::Event(event) => {
-                self.current.clear();
-                self.current.extend_from_slice(event.bytes);
-                Some(Some(event.cpu))
-            }
-            Pop::Empty => Some(None),
-            Pop::Closed => None,
-        }
-    }
 }
 
 /// Opens `/dev/<name>0 …` for every possible CPU, skipping offline ones.
@@ -332,7 +315,7 @@ impl Capture for KmodCapture {
             self.refill()?;
             let idle_for = self.idle_since.map_or(Duration::ZERO, |t| t.elapsed());
             let flush = self.stopped || idle_for >= self.options.reorder_window;
-            match self.pop_current(flush) {
+            match self.consumer.pop_into(&mut self.current, flush) {
                 Some(Some(cpu)) => break cpu,
                 Some(None) => {
                     if self.sources_done()? && self.consumer_drained() {
