@@ -67,3 +67,66 @@ fn shell_reading_shadow_raises_both_alerts() {
     assert_eq!(shells[0]["priority"], "Notice");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The alerts as (rule, priority, output, output_fields), in order.
+fn alerts_of(stdout: &[u8]) -> Vec<(String, String, String, String)> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|a| {
+            (
+                a["rule"].to_string(),
+                a["priority"].to_string(),
+                a["output"].to_string(),
+                a["output_fields"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_recorded_live_run_replays_to_the_same_alerts() {
+    if !is_root() {
+        eprintln!("skipped: live capture needs root");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("harrier-live-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("live.yaml");
+    std::fs::write(&rules, RULES).unwrap();
+    let recording = dir.join("live.scap");
+    let live = Command::new(env!("CARGO_BIN_EXE_harrier"))
+        .args(["detect", "--live", "--json", "--rules"])
+        .arg(&rules)
+        .arg("-w")
+        .arg(&recording)
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "cat /etc/shadow > /dev/null; ls / > /dev/null",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        live.status.success(),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
+    let replayed = Command::new(env!("CARGO_BIN_EXE_harrier"))
+        .args(["detect", "--json", "--rules"])
+        .arg(&rules)
+        .arg("--replay")
+        .arg(&recording)
+        .output()
+        .unwrap();
+    assert!(
+        replayed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replayed.stderr)
+    );
+    let (live, replayed) = (alerts_of(&live.stdout), alerts_of(&replayed.stdout));
+    assert_eq!(live.len(), 2, "{live:?}");
+    assert_eq!(live, replayed);
+    std::fs::remove_dir_all(dir).unwrap();
+}

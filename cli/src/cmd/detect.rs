@@ -39,6 +39,16 @@ pub struct Args {
     /// With --live: run this command, watch only its process tree, stop when it exits.
     #[arg(last = true, requires = "live")]
     pub command: Vec<String>,
+    /// With --live: also record the evaluated events, with the starting
+    /// process and fd state, to this .scap file (replaying it gives the same
+    /// alerts).
+    #[arg(
+        short = 'w',
+        long = "write",
+        value_name = "OUT.scap",
+        requires = "live"
+    )]
+    pub write: Option<PathBuf>,
     /// Event source of the replay; guessed from the file when absent.
     #[arg(long, value_parser = ["syscall", "k8s_audit"])]
     pub source: Option<String>,
@@ -257,10 +267,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let Some(path) = args.replay.as_deref() else {
-        let scope = live::Scope {
-            duration: args.duration.map(std::time::Duration::from_secs_f64),
-            command: args.command.clone(),
-        };
+        let scope = live::Scope::of(&args);
         let events = live::run(&files, &selection, &scope, &mut |alert| {
             out.write_flushed(&alert)
         })?;
@@ -293,10 +300,7 @@ fn run_with_sinks(
         }
         None if args.k8s.is_set() => live_audit(files, &args.k8s, selection, &mut emit),
         None => {
-            let scope = live::Scope {
-                duration: args.duration.map(std::time::Duration::from_secs_f64),
-                command: args.command.clone(),
-            };
+            let scope = live::Scope::of(args);
             live::run(files, selection, &scope, &mut emit)
         }
     };

@@ -1,7 +1,9 @@
 //! `harrier detect --live`: the eBPF capture through the inspection state
 //! and the syscall rules, optionally scoped to one command's process tree.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use engine::engine::Selection;
 use engine::syscall::{Inspector, Limits, SyscallSource};
 use libcapture::backend::bpf::BpfOptions;
 use libcapture::capture::{Capture, Next, Setting};
+use libcapture::scap::Writer;
 
 use super::{ruleset, OnAlert};
 
@@ -23,6 +26,30 @@ pub struct Scope {
     pub duration: Option<Duration>,
     /// Watch only this command's process tree and stop when it exits.
     pub command: Vec<String>,
+    /// Also record the evaluated events to this .scap file.
+    pub record: Option<PathBuf>,
+}
+
+impl Scope {
+    /// The scope `harrier detect --live` was given.
+    pub fn of(args: &super::Args) -> Scope {
+        Scope {
+            duration: args.duration.map(Duration::from_secs_f64),
+            command: args.command.clone(),
+            record: args.write.clone(),
+        }
+    }
+}
+
+/// Opens the recording and writes the capture's starting state into it.
+fn start_recording(path: &Path, capture: &dyn Capture) -> anyhow::Result<Writer<BufWriter<File>>> {
+    let context = || format!("recording to {}", path.display());
+    let file = File::create(path).with_context(context)?;
+    let mut writer = Writer::new(BufWriter::new(file)).with_context(context)?;
+    writer
+        .write_snapshot(capture.snapshot())
+        .with_context(context)?;
+    Ok(writer)
 }
 
 /// Runs the live capture through the rules until Ctrl-C, the duration, or
@@ -51,6 +78,10 @@ pub fn run(
     if !scope.command.is_empty() {
         capture.target_only();
     }
+    let mut recording = match &scope.record {
+        Some(path) => Some(start_recording(path, &capture)?),
+        None => None,
+    };
     capture.start()?;
     let mut child = match scope.command.split_first() {
         Some((program, rest)) => Some(capture.spawn_target(Command::new(program).args(rest))?),
@@ -73,6 +104,11 @@ pub fn run(
         match capture.next()? {
             Next::Event(captured) => {
                 events += 1;
+                if let Some(writer) = recording.as_mut() {
+                    writer
+                        .write_event(captured.cpu, captured.flags, &captured.event)
+                        .context("writing the recording")?;
+                }
                 let evt = inspector.process(captured.event, captured.cpu, Some(captured.flags));
                 if let Some(alert) = set.process(&source, &evt, &hostname) {
                     on_alert(alert)?;
@@ -84,6 +120,12 @@ pub fn run(
     }
     if let Some(child) = child.as_mut() {
         let _ = child.wait();
+    }
+    if let Some(writer) = recording {
+        writer
+            .finish()
+            .and_then(|mut out| out.flush())
+            .context("finishing the recording")?;
     }
     Ok(events)
 }
