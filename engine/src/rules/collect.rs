@@ -204,6 +204,27 @@ fn string_seq(node: &Node, key: &str, item: &Item) -> R<Option<Vec<String>>> {
         .map(Some)
 }
 
+/// Reads an item's `append` flag and `override` keys; both at once is an
+/// error, as in Falco.
+fn append_and_overrides(
+    node: &Node,
+    appendable: &[&str],
+    replaceable: &[&str],
+    item: &Item,
+) -> R<(bool, BTreeSet<String>, BTreeSet<String>)> {
+    let append = optional_bool(node, "append", item)?.unwrap_or(false);
+    let (oa, or) = overrides(node, appendable, replaceable, item)?;
+    if append && !(oa.is_empty() && or.is_empty()) {
+        return fail(
+            Code::YamlValidate,
+            "Keys 'override' and 'append: true' cannot be used together.",
+            item,
+            node.line,
+        );
+    }
+    Ok((append, oa, or))
+}
+
 /// `override: {key: append|replace}`.
 fn overrides(
     node: &Node,
@@ -640,16 +661,7 @@ impl Collection {
             },
             Ok,
         )?;
-        let append_flag = optional_bool(node, "append", &item)?.unwrap_or(false);
-        let (oa, or) = overrides(node, &["items"], &["items"], &item)?;
-        if append_flag && !(oa.is_empty() && or.is_empty()) {
-            return fail(
-                Code::YamlValidate,
-                "Keys 'override' and 'append: true' cannot be used together.",
-                &item,
-                node.line,
-            );
-        }
+        let (append_flag, oa, _) = append_and_overrides(node, &["items"], &["items"], &item)?;
         let id = self.next();
         if append_flag || oa.contains("items") {
             let Some(prev) = self.lists.iter_mut().find(|l| l.name == name) else {
@@ -691,16 +703,8 @@ impl Collection {
         let name = required_str(node, "macro", &Item::new("macro", ""))?;
         let item = Item::new("macro", name.clone());
         let cond = required_str(node, "condition", &item)?;
-        let append_flag = optional_bool(node, "append", &item)?.unwrap_or(false);
-        let (oa, or) = overrides(node, &["condition"], &["condition"], &item)?;
-        if append_flag && !(oa.is_empty() && or.is_empty()) {
-            return fail(
-                Code::YamlValidate,
-                "Keys 'override' and 'append: true' cannot be used together.",
-                &item,
-                node.line,
-            );
-        }
+        let (append_flag, oa, _) =
+            append_and_overrides(node, &["condition"], &["condition"], &item)?;
         let id = self.next();
         if append_flag || oa.contains("condition") {
             let Some(prev) = self.macros.iter_mut().find(|m| m.name == name) else {
@@ -741,7 +745,6 @@ impl Collection {
     fn read_rule(&mut self, file: &str, node: &Node) -> R<()> {
         let name = required_str(node, "rule", &Item::new("rule", ""))?;
         let item = Item::new("rule", name.clone());
-        let append_flag = optional_bool(node, "append", &item)?.unwrap_or(false);
         const APPENDABLE: [&str; 5] = ["condition", "output", "desc", "tags", "exceptions"];
         const REPLACEABLE: [&str; 9] = [
             "condition",
@@ -754,15 +757,7 @@ impl Collection {
             "warn_evttypes",
             "skip-if-unknown-filter",
         ];
-        let (oa, or) = overrides(node, &APPENDABLE, &REPLACEABLE, &item)?;
-        if append_flag && !(oa.is_empty() && or.is_empty()) {
-            return fail(
-                Code::YamlValidate,
-                "Keys 'override' and 'append: true' cannot be used together.",
-                &item,
-                node.line,
-            );
-        }
+        let (append_flag, oa, or) = append_and_overrides(node, &APPENDABLE, &REPLACEABLE, &item)?;
         if !oa.is_empty() || !or.is_empty() {
             for key in APPENDABLE.iter().chain(REPLACEABLE.iter()) {
                 if node.get(key).is_some() && !oa.contains(*key) && !or.contains(*key) {
