@@ -6,7 +6,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
 
-use super::params::{self, Src};
+use super::params::{self, PeerArg, Src};
 use super::procinfo::{self, ProcInfo};
 use crate::param::{SockAddr, SockTuple};
 use crate::sys;
@@ -14,6 +14,8 @@ use crate::{event_info, EventBuilder, EventCode, ParamInfo, ParamType, ParamValu
 
 /// Longest path read from a tracee (the probes' `PATH_MAX_LEN`).
 const PATH_MAX: usize = 4096;
+/// Largest socket address read from a tracee (`struct sockaddr_storage`).
+const SOCKADDR_MAX: usize = 128;
 /// Most iovecs gathered for readv/writev data.
 const MAX_IOVECS: usize = 16;
 
@@ -213,14 +215,17 @@ impl Encoder {
                 push_int(b, p.ty, v);
             }
             Src::SockAddr(i) => {
-                let raw = read_bytes(call.tid, arg(i), (arg(i + 1) as usize).min(128));
+                let raw = read_bytes(call.tid, arg(i), (arg(i + 1) as usize).min(SOCKADDR_MAX));
                 match parse_sockaddr(&raw) {
                     Some(addr) => b.sockaddr(&addr),
                     None => b.empty(),
                 };
             }
-            Src::TupleOfArg(i) => push_tuple(b, call.tgid, int(i), false),
-            Src::TupleOfRet => push_tuple(b, call.tgid, call.ret, true),
+            Src::TupleOfArg { fd, inbound, peer } => {
+                let peer = peer_addr(call, peer);
+                push_tuple(b, call.tgid, int(fd), inbound, &peer)
+            }
+            Src::TupleOfRet => push_tuple(b, call.tgid, call.ret, true, &[]),
             Src::IntPair(i, j) => {
                 let raw = read_bytes(call.tid, arg(i) + 4 * u64::from(j), 4);
                 let v = raw.try_into().map_or(0, i32::from_le_bytes);
@@ -482,16 +487,37 @@ pub(crate) fn parse_sockaddr(raw: &[u8]) -> Option<SockAddr<'_>> {
     }
 }
 
+/// The raw peer address a call passed (or received) in its arguments.
+fn peer_addr(call: &Completed, peer: PeerArg) -> Vec<u8> {
+    let arg = |i: u8| call.args[usize::from(i)];
+    let (ptr, len) = match peer {
+        PeerArg::None => return Vec::new(),
+        PeerArg::Addr(i) => (arg(i), arg(i + 1) as usize),
+        PeerArg::AddrLenPtr(i) => {
+            let len = read_bytes(call.tid, arg(i + 1), 4);
+            (
+                arg(i),
+                len.try_into().map_or(0, u32::from_le_bytes) as usize,
+            )
+        }
+    };
+    read_bytes(call.tid, ptr, len.min(SOCKADDR_MAX))
+}
+
 /// The socket tuple of fd `fd` of process `pid`: local → peer for
-/// outbound calls, peer → local for inbound ones (accept).
-fn push_tuple(b: &mut EventBuilder, pid: i32, fd: i64, inbound: bool) {
+/// outbound calls, peer → local for inbound ones (accept, recv). A socket
+/// without a peer name takes `fallback_peer` (the call's own address).
+fn push_tuple(b: &mut EventBuilder, pid: i32, fd: i64, inbound: bool, fallback_peer: &[u8]) {
     let names = (fd >= 0)
         .then(|| sys::dup_tracee_fd(pid, fd as i32).ok())
         .flatten()
         .map(|own| {
             (
                 sys::socket_name(own.as_fd(), false).unwrap_or_default(),
-                sys::socket_name(own.as_fd(), true).unwrap_or_default(),
+                sys::socket_name(own.as_fd(), true)
+                    .ok()
+                    .filter(|peer| parse_sockaddr(peer).is_some())
+                    .unwrap_or_else(|| fallback_peer.to_vec()),
             )
         });
     let Some((local, peer)) = names else {

@@ -40,8 +40,15 @@ pub(crate) enum Src {
     SockFlags(u8),
     /// Socket address at argument `i`, length in argument `i + 1`.
     SockAddr(u8),
-    /// Local/peer tuple of the socket fd in argument `i` (outbound).
-    TupleOfArg(u8),
+    /// Tuple of the socket fd in argument `fd`. Outbound calls (connect,
+    /// send) put the local side first, inbound ones (recv) the peer. A socket
+    /// without a peer (unconnected, or a connect that failed) takes the peer
+    /// from the call's own address argument, as the kernel probes do.
+    TupleOfArg {
+        fd: u8,
+        inbound: bool,
+        peer: PeerArg,
+    },
     /// Peer/local tuple of the returned socket fd (inbound: accept).
     TupleOfRet,
     /// Element `j` of the `int[2]` at argument `i` (pipe, socketpair).
@@ -58,6 +65,18 @@ pub(crate) enum Src {
     Vm(u8),
     /// The type's default value (not extracted by the shim).
     Default,
+}
+
+/// Where a call names its peer address, for [`Src::TupleOfArg`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PeerArg {
+    /// The call has no address argument.
+    None,
+    /// A `struct sockaddr *` at argument `i`, its length in argument `i + 1`.
+    Addr(u8),
+    /// A `struct sockaddr *` at argument `i`, its length behind the
+    /// `socklen_t *` in argument `i + 1` (filled in by the kernel: recvfrom).
+    AddrLenPtr(u8),
 }
 
 use Src::*;
@@ -113,15 +132,65 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
             SockType(1),
             Arg(2),
         ],
-        "connect" => &[Ret, TupleOfArg(0), Int(0), SockAddr(1)],
+        "connect" => &[
+            Ret,
+            TupleOfArg {
+                fd: 0,
+                inbound: false,
+                peer: PeerArg::Addr(1),
+            },
+            Int(0),
+            SockAddr(1),
+        ],
         "accept" => &[Ret, TupleOfRet, Default, Default, Default],
         "accept4" => &[Ret, TupleOfRet, Default, Default, Default, Int(3)],
         "bind" => &[Ret, SockAddr(1), Int(0)],
         "listen" => &[Ret, Int(0), Int(1)],
-        "sendto" => &[Ret, Data(1), Int(0), Arg(2), TupleOfArg(0)],
-        "recvfrom" => &[Ret, Data(1), TupleOfArg(0), Int(0), Arg(2)],
-        "sendmsg" => &[Ret, Default, Int(0), Default, TupleOfArg(0)],
-        "recvmsg" => &[Ret, Default, Default, TupleOfArg(0), Default, Int(0)],
+        "sendto" => &[
+            Ret,
+            Data(1),
+            Int(0),
+            Arg(2),
+            TupleOfArg {
+                fd: 0,
+                inbound: false,
+                peer: PeerArg::Addr(4),
+            },
+        ],
+        "recvfrom" => &[
+            Ret,
+            Data(1),
+            TupleOfArg {
+                fd: 0,
+                inbound: true,
+                peer: PeerArg::AddrLenPtr(4),
+            },
+            Int(0),
+            Arg(2),
+        ],
+        "sendmsg" => &[
+            Ret,
+            Default,
+            Int(0),
+            Default,
+            TupleOfArg {
+                fd: 0,
+                inbound: false,
+                peer: PeerArg::None,
+            },
+        ],
+        "recvmsg" => &[
+            Ret,
+            Default,
+            Default,
+            TupleOfArg {
+                fd: 0,
+                inbound: true,
+                peer: PeerArg::None,
+            },
+            Default,
+            Int(0),
+        ],
         "shutdown" => &[Ret, Int(0), Arg(1)],
         "unlink" | "rmdir" | "chdir" | "chroot" => &[Ret, Str(0)],
         "unlinkat" => &[Ret, Int(0), Str(1), Arg(2)],
