@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Syscall cost of the capture backends, side by side, as ratios to native:
-#   native | kmod shim (ptrace + seccomp) | eBPF probe (when it loads)
+#   native | kmod shim (ptrace + seccomp) | floor | eBPF probe (when it loads)
+# The floor is the cheapest stop user space can have on the selected calls
+# (benches/stop-floor.c: seccomp user notification answered "continue", no
+# work at all): no user-space producer can beat it on this machine.
 # on two loops: getppid (a syscall the capture does not select: the shim's
 # seccomp filter lets it run natively) and openat+close (both selected).
 #
@@ -19,8 +22,10 @@ rounds=${2:-5}
 target=${CARGO_TARGET_DIR:-target}
 cargo build --release -q -p harrier
 harrier="$target/release/harrier"
-loop=$(mktemp -d)/sysloop
+bin=$(mktemp -d)
+loop=$bin/sysloop floor=$bin/stop-floor
 gcc -O2 -o "$loop" benches/sysloop.c
+gcc -O2 -o "$floor" benches/stop-floor.c
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -29,17 +34,18 @@ run() {
 	local mode=$1 backend=$2
 	case $backend in
 	native) taskset -c 0 "$loop" "$mode" "$secs" ;;
+	floor) taskset -c 0 "$floor" "$loop" "$mode" "$secs" ;;
 	*) taskset -c 0 "$harrier" capture --backend "$backend" --syscalls openat,close \
 		-w /dev/null -- "$loop" "$mode" "$secs" 2>/dev/null ;;
 	esac
 }
 
-backends="native kmod"
+backends="native kmod floor"
 if "$harrier" capture --backend bpf --syscalls openat -w /dev/null -- /bin/true 2>/dev/null; then
 	backends="$backends bpf"
 fi
 
-printf '%-22s %11s %11s %8s %11s %8s\n' loop native/s shim/s ratio ebpf/s ratio
+printf '%-22s %11s %11s %8s %11s %8s %11s %8s\n' loop native/s shim/s ratio floor/s ratio ebpf/s ratio
 for mode in getppid openat; do
 	declare -A rates=() ratios=()
 	for _ in $(seq "$rounds"); do
@@ -52,6 +58,7 @@ for mode in getppid openat; do
 	col() { [ -n "${rates[$1]:-}" ] && echo "${rates[$1]}" | tr ' ' '\n' | grep . | median || echo -; }
 	rat() { [ -n "${ratios[$1]:-}" ] && printf '%.2fx' "$(echo "${ratios[$1]}" | tr ' ' '\n' | grep . | median)" || echo -; }
 	label=$([ "$mode" = getppid ] && echo "getppid (unselected)" || echo "openat+close")
-	printf '%-22s %11s %11s %8s %11s %8s\n' "$label" "$(col native)" "$(col kmod)" "$(rat kmod)" "$(col bpf)" "$(rat bpf)"
+	printf '%-22s %11s %11s %8s %11s %8s %11s %8s\n' "$label" "$(col native)" "$(col kmod)" "$(rat kmod)" \
+		"$(col floor)" "$(rat floor)" "$(col bpf)" "$(rat bpf)"
 	unset rates ratios
 done
