@@ -462,6 +462,33 @@ pub(crate) fn socket_name(fd: BorrowedFd<'_>, peer: bool) -> Result<Vec<u8>, Sys
     Ok(storage[..(len as usize).min(storage.len())].to_vec())
 }
 
+/// `(queued, backlog)` of a listening TCP socket: the connections waiting
+/// for accept (`sk_ack_backlog`) and the listen backlog
+/// (`sk_max_ack_backlog`), which `TCP_INFO` reports for listeners in
+/// `tcpi_unacked` and `tcpi_sacked`. `None` for a socket that is not a
+/// listening TCP socket.
+pub(crate) fn tcp_listen_queue(fd: BorrowedFd<'_>) -> Option<(u32, u32)> {
+    const TCP_LISTEN: u8 = 10;
+    let mut info = [0u8; 32];
+    let mut len = info.len() as libc::socklen_t;
+    // SAFETY: `info` is writable for `len` bytes and `len` is a valid out pointer.
+    let ret = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            info.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    if ret != 0 || (len as usize) < info.len() || info[0] != TCP_LISTEN {
+        return None;
+    }
+    let word = |at: usize| u32::from_ne_bytes([info[at], info[at + 1], info[at + 2], info[at + 3]]);
+    // struct tcp_info: tcpi_unacked at byte 24, tcpi_sacked at byte 28.
+    Some((word(24), word(28)))
+}
+
 /// What the traced child does between fork and exec.
 #[derive(Debug)]
 pub(crate) struct ChildSetup<'a> {

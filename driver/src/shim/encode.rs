@@ -3,12 +3,9 @@
 //! [`params`](super::params) table, process facts from `/proc`, strings and
 //! buffers from the tracee's memory.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-use std::os::fd::AsFd;
-
 use super::params::{self, PeerArg, Src};
 use super::procinfo::{self, ProcInfo};
-use crate::param::{SockAddr, SockTuple};
+use super::socket::{listen_queue, parse_sockaddr, push_tuple};
 use crate::sys;
 use crate::{event_info, EventBuilder, EventCode, ParamInfo, ParamType, ParamValue};
 
@@ -18,6 +15,13 @@ const PATH_MAX: usize = 4096;
 const SOCKADDR_MAX: usize = 128;
 /// Most iovecs gathered for readv/writev data.
 const MAX_IOVECS: usize = 16;
+/// Largest ancillary data the probe keeps for recvmsg (exclusive bound).
+const MSG_CONTROL_MAX: u64 = 256;
+/// `PR_SET_NAME` and `PR_GET_NAME`: prctl options whose argument 2 is a name.
+const PR_SET_NAME: u64 = 15;
+const PR_GET_NAME: u64 = 16;
+/// A task name's buffer (`TASK_COMM_LEN`), NUL included.
+const TASK_COMM_LEN: usize = 16;
 
 /// One completed syscall of a traced thread.
 #[derive(Debug, Clone)]
@@ -29,6 +33,9 @@ pub(crate) struct Completed {
     pub(crate) ret: i64,
     /// execve/execveat: the path argument, read at entry (the image is gone at exit).
     pub(crate) filename: Option<Vec<u8>>,
+    /// An `O_CREAT` open whose target did not exist at entry (see
+    /// [`super::created`]): a success created the file.
+    pub(crate) creates: bool,
 }
 
 /// Reads a NUL-terminated string from the tracee, page by page.
@@ -78,11 +85,60 @@ pub(crate) struct Encoder {
     facts: Facts,
 }
 
-/// `/proc` reads shared by several parameters of one event.
+/// `/proc` and tracee reads shared by several parameters of one event.
 #[derive(Debug, Default)]
 struct Facts {
     dev_ino: Option<(u32, u64)>,
     vm: Option<(u32, u32, u32)>,
+    caps: Option<[u64; 3]>,
+    listen_queue: Option<(u32, u32)>,
+    msghdr: Option<MsgHdr>,
+}
+
+/// The fields of a tracee's `struct user_msghdr` the events use.
+#[derive(Debug, Clone, Copy, Default)]
+struct MsgHdr {
+    name: u64,
+    namelen: u32,
+    iov: u64,
+    iovlen: u64,
+    control: u64,
+    controllen: u64,
+}
+
+impl MsgHdr {
+    /// Size of `struct user_msghdr` on x86_64.
+    const SIZE: usize = 56;
+
+    /// Reads the header at `addr`; an unreadable one reads as zeros, as in
+    /// the probe.
+    fn read(tid: i32, addr: u64) -> MsgHdr {
+        let raw = read_bytes(tid, addr, MsgHdr::SIZE);
+        if raw.len() < MsgHdr::SIZE {
+            return MsgHdr::default();
+        }
+        MsgHdr {
+            name: le_u64(&raw, 0),
+            namelen: le_u64(&raw, 8) as u32,
+            iov: le_u64(&raw, 16),
+            iovlen: le_u64(&raw, 24),
+            control: le_u64(&raw, 32),
+            controllen: le_u64(&raw, 40),
+        }
+    }
+
+    fn cached(facts: &mut Facts, call: &Completed, i: u8) -> MsgHdr {
+        *facts
+            .msghdr
+            .get_or_insert_with(|| MsgHdr::read(call.tid, call.args[usize::from(i)]))
+    }
+}
+
+/// The little-endian u64 at byte `at` of `raw` (0 past its end).
+fn le_u64(raw: &[u8], at: usize) -> u64 {
+    raw.get(at..at + 8)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 impl Encoder {
@@ -160,7 +216,30 @@ impl Encoder {
                 let total = read_iovecs(call.tid, arg(i), arg(i + 1), 0).1;
                 push_int(b, p.ty, total as i64);
             }
-            Src::OpenFlags(i) => push_int(b, p.ty, i64::from(params::open_flags_to_ppm(arg(i)))),
+            Src::MsgIovData(i) => {
+                let msg = MsgHdr::cached(&mut self.facts, call, i);
+                let len = io_len(call.ret, self.snaplen);
+                b.bytes(read_iovecs(call.tid, msg.iov, msg.iovlen, len).0);
+            }
+            Src::MsgIovLen(i) => {
+                let msg = MsgHdr::cached(&mut self.facts, call, i);
+                let total = read_iovecs(call.tid, msg.iov, msg.iovlen, 0).1;
+                push_int(b, p.ty, total as i64);
+            }
+            Src::MsgControl(i) => {
+                let msg = MsgHdr::cached(&mut self.facts, call, i);
+                // The probe takes the length as a u32 and reads all of it or nothing.
+                let len = u64::from(msg.controllen as u32);
+                let want = if call.ret >= 0 && len < MSG_CONTROL_MAX {
+                    len as usize
+                } else {
+                    0
+                };
+                let data = read_bytes(call.tid, msg.control, want);
+                b.bytes(if data.len() == want { &data[..] } else { &[] });
+            }
+            Src::RetSize => push_int(b, p.ty, call.ret.max(0)),
+            Src::OpenFlags(i) => push_int(b, p.ty, i64::from(open_flags(call, arg(i)))),
             Src::OpenMode { flags, mode } => {
                 let creates = arg(flags) & (0o100 | 0o20000000) != 0;
                 push_int(
@@ -180,7 +259,7 @@ impl Encoder {
                         .map_or(0, |w| u64::from_le_bytes(w.try_into().unwrap_or([0; 8])))
                 };
                 let v = match field {
-                    0 => u64::from(params::open_flags_to_ppm(word(0))),
+                    0 => u64::from(open_flags(call, word(0))),
                     1 if word(0) & (0o100 | 0o20000000) != 0 => word(1) & 0o7777,
                     1 => 0,
                     _ => word(2),
@@ -222,7 +301,7 @@ impl Encoder {
                 };
             }
             Src::TupleOfArg { fd, inbound, peer } => {
-                let peer = peer_addr(call, peer);
+                let peer = peer_addr(call, peer, &mut self.facts);
                 push_tuple(b, call.tgid, int(fd), inbound, &peer)
             }
             Src::TupleOfRet => push_tuple(b, call.tgid, call.ret, true, &[]),
@@ -251,6 +330,43 @@ impl Encoder {
                     p.ty,
                     i64::from([size, rss, swap][usize::from(which.min(2))]),
                 );
+            }
+            Src::Caps(which) => {
+                let caps = *self
+                    .facts
+                    .caps
+                    .get_or_insert_with(|| procinfo::caps(call.tid));
+                push_int(b, p.ty, caps[usize::from(which.min(2))] as i64);
+            }
+            Src::PrctlArg2Str => {
+                // The probe's bounded string read: at most 15 bytes and the NUL.
+                let name = match arg(0) {
+                    PR_SET_NAME | PR_GET_NAME => read_string(call.tid, arg(1), TASK_COMM_LEN - 1),
+                    _ => None,
+                };
+                match name {
+                    Some(name) => push_str(b, p.ty, &name),
+                    None => {
+                        b.empty();
+                    }
+                }
+            }
+            Src::PrctlArg2Int => {
+                let named = matches!(arg(0), PR_SET_NAME | PR_GET_NAME);
+                push_int(b, p.ty, if named { 0 } else { arg(1) as i64 });
+            }
+            Src::ListenQueue { fd, field } => {
+                let (len, max) = *self
+                    .facts
+                    .listen_queue
+                    .get_or_insert_with(|| listen_queue(call.tgid, int(fd)));
+                let v = match field {
+                    0 if max > 0 => u64::from(len) * 100 / u64::from(max),
+                    0 => 0,
+                    1 => u64::from(len),
+                    _ => u64::from(max),
+                };
+                push_int(b, p.ty, v as i64);
             }
             Src::Default => push_int(b, p.ty, 0),
         }
@@ -371,6 +487,16 @@ impl Encoder {
     }
 }
 
+/// An open's flags as `PPM_O_*`, with `PPM_O_F_CREATED` when it created the file.
+fn open_flags(call: &Completed, kernel_flags: u64) -> u32 {
+    let flags = params::open_flags_to_ppm(kernel_flags);
+    if call.creates && call.ret >= 0 {
+        flags | params::PPM_O_F_CREATED
+    } else {
+        flags
+    }
+}
+
 fn io_len(ret: i64, snaplen: u32) -> usize {
     if ret <= 0 {
         0
@@ -450,48 +576,10 @@ pub(crate) fn push_int(b: &mut EventBuilder, ty: ParamType, v: i64) {
     b.push(ty, &value);
 }
 
-/// A raw `struct sockaddr` as a `PT_SOCKADDR` value.
-pub(crate) fn parse_sockaddr(raw: &[u8]) -> Option<SockAddr<'_>> {
-    let family = u16::from_le_bytes(raw.get(..2)?.try_into().ok()?);
-    match family {
-        2 => {
-            let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
-            let o: [u8; 4] = raw.get(4..8)?.try_into().ok()?;
-            Some(SockAddr::Inet {
-                addr: Ipv4Addr::from(o),
-                port,
-            })
-        }
-        10 => {
-            let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
-            let o: [u8; 16] = raw.get(8..24)?.try_into().ok()?;
-            Some(SockAddr::Inet6 {
-                addr: Ipv6Addr::from(o),
-                port,
-            })
-        }
-        1 => {
-            let path = raw.get(2..).unwrap_or_default();
-            let path = if path.first() == Some(&0) {
-                &path[1..]
-            } else {
-                path
-            };
-            let end = path.iter().position(|&c| c == 0).unwrap_or(path.len());
-            Some(SockAddr::Unix(&path[..end]))
-        }
-        f => Some(SockAddr::Other {
-            family: f as u8,
-            rest: raw.get(2..).unwrap_or_default(),
-        }),
-    }
-}
-
 /// The raw peer address a call passed (or received) in its arguments.
-fn peer_addr(call: &Completed, peer: PeerArg) -> Vec<u8> {
+fn peer_addr(call: &Completed, peer: PeerArg, facts: &mut Facts) -> Vec<u8> {
     let arg = |i: u8| call.args[usize::from(i)];
     let (ptr, len) = match peer {
-        PeerArg::None => return Vec::new(),
         PeerArg::Addr(i) => (arg(i), arg(i + 1) as usize),
         PeerArg::AddrLenPtr(i) => {
             let len = read_bytes(call.tid, arg(i + 1), 4);
@@ -500,63 +588,42 @@ fn peer_addr(call: &Completed, peer: PeerArg) -> Vec<u8> {
                 len.try_into().map_or(0, u32::from_le_bytes) as usize,
             )
         }
+        PeerArg::MsgName(i) => {
+            let msg = MsgHdr::cached(facts, call, i);
+            (msg.name, msg.namelen as usize)
+        }
     };
     read_bytes(call.tid, ptr, len.min(SOCKADDR_MAX))
 }
 
-/// The socket tuple of fd `fd` of process `pid`: local → peer for
-/// outbound calls, peer → local for inbound ones (accept, recv). A socket
-/// without a peer name takes `fallback_peer` (the call's own address).
-fn push_tuple(b: &mut EventBuilder, pid: i32, fd: i64, inbound: bool, fallback_peer: &[u8]) {
-    let names = (fd >= 0)
-        .then(|| sys::dup_tracee_fd(pid, fd as i32).ok())
-        .flatten()
-        .map(|own| {
-            (
-                sys::socket_name(own.as_fd(), false).unwrap_or_default(),
-                sys::socket_name(own.as_fd(), true)
-                    .ok()
-                    .filter(|peer| parse_sockaddr(peer).is_some())
-                    .unwrap_or_else(|| fallback_peer.to_vec()),
-            )
-        });
-    let Some((local, peer)) = names else {
-        b.empty();
-        return;
-    };
-    let (src, dst) = if inbound {
-        (&peer, &local)
-    } else {
-        (&local, &peer)
-    };
-    let tuple = match (parse_sockaddr(src), parse_sockaddr(dst)) {
-        (
-            Some(SockAddr::Inet { addr: s, port: sp }),
-            Some(SockAddr::Inet { addr: d, port: dp }),
-        ) => Some(SockTuple::Inet {
-            src: s,
-            sport: sp,
-            dst: d,
-            dport: dp,
-        }),
-        (
-            Some(SockAddr::Inet6 { addr: s, port: sp }),
-            Some(SockAddr::Inet6 { addr: d, port: dp }),
-        ) => Some(SockTuple::Inet6 {
-            src: s,
-            sport: sp,
-            dst: d,
-            dport: dp,
-        }),
-        (Some(SockAddr::Unix(a)), Some(SockAddr::Unix(p))) => Some(SockTuple::Unix {
-            src: 0,
-            dst: 0,
-            path: if p.is_empty() { a } else { p },
-        }),
-        _ => None,
-    };
-    match tuple {
-        Some(t) => b.socktuple(&t),
-        None => b.empty(),
-    };
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_msghdr_is_read_from_the_tracees_memory() {
+        let data = *b"payload";
+        let control = [0u8; 24];
+        let name = [0u8; 16];
+        let iov = [data.as_ptr() as u64, data.len() as u64];
+        // struct user_msghdr: name, namelen (int, padded), iov, iovlen,
+        // control, controllen, flags (padded).
+        let msg: [u64; 7] = [
+            name.as_ptr() as u64,
+            16,
+            iov.as_ptr() as u64,
+            1,
+            control.as_ptr() as u64,
+            24,
+            0,
+        ];
+        let me = std::process::id() as i32;
+        let hdr = MsgHdr::read(me, msg.as_ptr() as u64);
+        assert_eq!((hdr.name, hdr.namelen), (name.as_ptr() as u64, 16));
+        assert_eq!((hdr.control, hdr.controllen), (control.as_ptr() as u64, 24));
+        let (gathered, total) = read_iovecs(me, hdr.iov, hdr.iovlen, 4);
+        assert_eq!((&gathered[..], total), (&b"payl"[..], 7));
+        let unreadable = MsgHdr::read(me, 8);
+        assert_eq!((unreadable.iov, unreadable.iovlen), (0, 0));
+    }
 }

@@ -38,9 +38,11 @@
 
 pub mod filter;
 
+mod created;
 mod encode;
 mod params;
 mod procinfo;
+mod socket;
 mod tracer;
 
 use std::ffi::{CString, OsStr, OsString};

@@ -20,11 +20,24 @@ pub(crate) enum Src {
     IovData(u8),
     /// Total length of the iovec array at argument `i` (count at `i + 1`).
     IovLen(u8),
-    /// Kernel open flags in argument `i`, as `PPM_O_*`.
+    /// I/O data gathered from the iovecs of the `struct user_msghdr` at
+    /// argument `i`: `min(ret, snaplen)` bytes.
+    MsgIovData(u8),
+    /// Total length of the iovecs of the `struct user_msghdr` at argument `i`.
+    MsgIovLen(u8),
+    /// Ancillary data (`msg_control`) of the `struct user_msghdr` at argument
+    /// `i`, as the kernel left it: `msg_controllen` bytes when below 256 and
+    /// the call succeeded, empty otherwise (the probe's bound).
+    MsgControl(u8),
+    /// The return value when positive, else 0 (a transfer size).
+    RetSize,
+    /// Kernel open flags in argument `i`, as `PPM_O_*`, with
+    /// `PPM_O_F_CREATED` when the call created the file.
     OpenFlags(u8),
     /// Open mode: argument `mode` when the flags in argument `flags` create.
     OpenMode { flags: u8, mode: u8 },
-    /// `struct open_how` at argument `i`: field 0 flags, 1 mode, 2 resolve.
+    /// `struct open_how` at argument `i`: field 0 flags (as [`Src::OpenFlags`]),
+    /// 1 mode, 2 resolve.
     OpenHow(u8, u8),
     /// Mode bits of argument `i` (`& 07777`).
     ModeBits(u8),
@@ -63,6 +76,20 @@ pub(crate) enum Src {
     MmapFlags(u8),
     /// The process's virtual memory size, resident set or swap (KiB): 0, 1, 2.
     Vm(u8),
+    /// The thread's capability sets after the call, kernel bit layout:
+    /// 0 inheritable, 1 permitted, 2 effective.
+    Caps(u8),
+    /// prctl's `arg2_str`: the name at argument 1 for `PR_SET_NAME` and
+    /// `PR_GET_NAME` (at most 15 bytes, read after the call), empty otherwise.
+    PrctlArg2Str,
+    /// prctl's `arg2_int`: argument 1, or 0 when it is a name (see
+    /// [`Src::PrctlArg2Str`]).
+    PrctlArg2Int,
+    /// Accept queue of the listening socket in argument `fd` after the call:
+    /// 0 fill percentage, 1 length, 2 maximum (the listen backlog). Read
+    /// for TCP listeners (`TCP_INFO`); 0 for others, whose queue user space
+    /// cannot see (the probe reads `sk_ack_backlog`/`sk_max_ack_backlog`).
+    ListenQueue { fd: u8, field: u8 },
     /// The type's default value (not extracted by the shim).
     Default,
 }
@@ -70,13 +97,14 @@ pub(crate) enum Src {
 /// Where a call names its peer address, for [`Src::TupleOfArg`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PeerArg {
-    /// The call has no address argument.
-    None,
     /// A `struct sockaddr *` at argument `i`, its length in argument `i + 1`.
     Addr(u8),
     /// A `struct sockaddr *` at argument `i`, its length behind the
     /// `socklen_t *` in argument `i + 1` (filled in by the kernel: recvfrom).
     AddrLenPtr(u8),
+    /// `msg_name`/`msg_namelen` of the `struct user_msghdr` at argument `i`
+    /// (sendmsg; recvmsg, where the kernel filled them in).
+    MsgName(u8),
 }
 
 use Src::*;
@@ -122,6 +150,9 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         "preadv" => &[Ret, IovLen(1), IovData(1), Int(0), Arg(3)],
         "pwritev" => &[Ret, IovData(1), Int(0), IovLen(1), Arg(3)],
         "socket" => &[Ret, Arg(0), SockType(1), Arg(2), SockFlags(1)],
+        // source and peer are the kernel addresses of the two sockets, which
+        // the probe reads from the socket structures; user space cannot see
+        // them, so the shim writes 0 (the equivalence test ignores them).
         "socketpair" => &[
             Ret,
             IntPair(3, 0),
@@ -142,8 +173,15 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
             Int(0),
             SockAddr(1),
         ],
-        "accept" => &[Ret, TupleOfRet, Default, Default, Default],
-        "accept4" => &[Ret, TupleOfRet, Default, Default, Default, Int(3)],
+        "accept" => &[Ret, TupleOfRet, QUEUE_PCT, QUEUE_LEN, QUEUE_MAX],
+        "accept4" => &[
+            Ret,
+            TupleOfRet,
+            QUEUE_PCT,
+            QUEUE_LEN,
+            QUEUE_MAX,
+            SockFlags(3),
+        ],
         "bind" => &[Ret, SockAddr(1), Int(0)],
         "listen" => &[Ret, Int(0), Int(1)],
         "sendto" => &[
@@ -170,25 +208,25 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         ],
         "sendmsg" => &[
             Ret,
-            Default,
+            MsgIovData(1),
             Int(0),
-            Default,
+            MsgIovLen(1),
             TupleOfArg {
                 fd: 0,
                 inbound: false,
-                peer: PeerArg::None,
+                peer: PeerArg::MsgName(1),
             },
         ],
         "recvmsg" => &[
             Ret,
-            Default,
-            Default,
+            RetSize,
+            MsgIovData(1),
             TupleOfArg {
                 fd: 0,
                 inbound: true,
-                peer: PeerArg::None,
+                peer: PeerArg::MsgName(1),
             },
-            Default,
+            MsgControl(1),
             Int(0),
         ],
         "shutdown" => &[Ret, Int(0), Arg(1)],
@@ -218,7 +256,8 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         "finit_module" => &[Ret, Int(0), Str(1), Arg(2)],
         "setns" => &[Ret, Int(0), CloneFlags(1)],
         "unshare" => &[Ret, CloneFlags(0)],
-        "prctl" => &[Ret, Arg(0), Default, Arg(1)],
+        "prctl" => &[Ret, Arg(0), PrctlArg2Str, PrctlArg2Int],
+        "capset" => &[Ret, Caps(0), Caps(1), Caps(2)],
         "mmap" => &[
             Ret,
             Vm(0),
@@ -236,6 +275,14 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         _ => return None,
     })
 }
+
+/// The accept queue of the listening socket in argument 0 (accept, accept4).
+const QUEUE_PCT: Src = ListenQueue { fd: 0, field: 0 };
+const QUEUE_LEN: Src = ListenQueue { fd: 0, field: 1 };
+const QUEUE_MAX: Src = ListenQueue { fd: 0, field: 2 };
+
+/// `PPM_O_F_CREATED`: the open created the file.
+pub(crate) const PPM_O_F_CREATED: u32 = 1 << 14;
 
 /// Kernel open flags to `PPM_O_*` (libs' `open_flags_to_scap`).
 pub(crate) fn open_flags_to_ppm(flags: u64) -> u32 {

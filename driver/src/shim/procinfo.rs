@@ -197,6 +197,16 @@ pub(crate) fn vm_sizes(pid: i32) -> (u32, u32, u32) {
     (info.vm_size, info.vm_rss, info.vm_swap)
 }
 
+/// The capability sets of thread `tid` (inheritable, permitted, effective)
+/// in the kernel's bit layout, as `/proc/<tid>/status` shows them.
+pub(crate) fn caps(tid: i32) -> [u64; 3] {
+    let mut info = ProcInfo::default();
+    if let Ok(status) = fs::read_to_string(format!("/proc/{tid}/status")) {
+        info.read_status(&status);
+    }
+    info.caps
+}
+
 /// `(dev, ino)` of the file behind fd `fd` of process `pid`, with `dev` in
 /// the kernel's internal encoding (`major << 20 | minor`) as the probes
 /// report it.
@@ -299,6 +309,7 @@ mod tests {
         assert!(info.fdlimit > 0);
         assert!(info.vm_size > 0);
         assert_eq!(tgid_of(me), me);
+        assert_eq!(caps(me), info.caps);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use super::created;
 use super::encode::{read_string, Completed, Encoder};
 use super::procinfo::{self, ProcInfo};
 use crate::ring::{Error, Result, RingProducer, WriteOutcome};
@@ -71,6 +72,8 @@ struct Pending {
     nr: u64,
     args: [u64; 6],
     filename: Option<Vec<u8>>,
+    /// An `O_CREAT` open whose target was missing at entry.
+    creates: bool,
 }
 
 #[derive(Debug, Default)]
@@ -239,8 +242,14 @@ impl Tracer {
             NR_EXECVEAT => read_string(tid, args[1], 4096),
             _ => None,
         };
+        let creates = created::creates(tid, nr, &args);
         if let Some(t) = self.threads.get_mut(&tid) {
-            t.pending = Some(Pending { nr, args, filename });
+            t.pending = Some(Pending {
+                nr,
+                args,
+                filename,
+                creates,
+            });
         }
     }
 
@@ -265,6 +274,7 @@ impl Tracer {
                         args: p.args,
                         ret: rval,
                         filename: p.filename,
+                        creates: p.creates,
                     });
                 }
             }
