@@ -168,19 +168,15 @@ impl Encoder {
         let Some(sc) = crate::syscalls::by_native(call.nr as u32) else {
             return self.generic(ts, tid, 0, call.nr);
         };
-        let Some((_, exit)) = sc.events else {
+        // Like the probe, a dedicated event only where there is a mapping.
+        let (Some((_, exit)), Some(sources)) = (sc.events, params::sources(sc.name)) else {
             return self.generic(ts, tid, sc.ppm_sc, call.nr);
         };
         let info = event_info(exit.0).ok_or(crate::Error::UnknownEvent(exit.0))?;
         self.builder.reset(exit, ts, tid);
         self.facts = Facts::default();
-        let sources = params::sources(sc.name);
         for (i, p) in info.params.iter().enumerate() {
-            let src = match sources {
-                Some(srcs) => srcs.get(i).copied().unwrap_or(Src::Default),
-                None if i == 0 => Src::Ret,
-                None => Src::Default,
-            };
+            let src = sources.get(i).copied().unwrap_or(Src::Default);
             self.push(p, src, call);
         }
         self.finish()
@@ -200,13 +196,16 @@ impl Encoder {
             Src::Ret => push_int(b, p.ty, call.ret),
             Src::Arg(i) => push_int(b, p.ty, arg(i) as i64),
             Src::Int(i) => push_int(b, p.ty, int(i)),
-            Src::Str(i) => {
-                let s = read_string(call.tid, arg(i), PATH_MAX).unwrap_or_default();
-                push_str(b, p.ty, &s);
-            }
+            Src::Str(i) => push_user_str(b, p.ty, call.tid, arg(i), PATH_MAX),
+            Src::StrMax(i, max) => push_user_str(b, p.ty, call.tid, arg(i), usize::from(max)),
+            Src::ArgMask(i, mask) => push_int(b, p.ty, (arg(i) & u64::from(mask)) as i64),
             Src::Data(i) => {
                 let len = io_len(call.ret, self.snaplen);
                 b.bytes(read_bytes(call.tid, arg(i), len));
+            }
+            Src::Buf { ptr, len } => {
+                let len = arg(len).min(u64::from(self.snaplen)) as usize;
+                b.bytes(read_bytes(call.tid, arg(ptr), len));
             }
             Src::IovData(i) => {
                 let len = io_len(call.ret, self.snaplen);
@@ -305,10 +304,20 @@ impl Encoder {
                 push_tuple(b, call.tgid, int(fd), inbound, &peer)
             }
             Src::TupleOfRet => push_tuple(b, call.tgid, call.ret, true, &[]),
-            Src::IntPair(i, j) => {
-                let raw = read_bytes(call.tid, arg(i) + 4 * u64::from(j), 4);
-                let v = raw.try_into().map_or(0, i32::from_le_bytes);
-                push_int(b, p.ty, if call.ret < 0 { 0 } else { i64::from(v) });
+            Src::IntPair(i, j) => push_int(b, p.ty, i64::from(int_pair(call, i, j))),
+            Src::PairIno(i) => {
+                let ino = if call.ret == 0 {
+                    procinfo::fd_dev_ino(call.tgid, i64::from(int_pair(call, i, 0))).1
+                } else {
+                    0
+                };
+                push_int(b, p.ty, ino as i64);
+            }
+            Src::PipeFlags(i) => {
+                push_int(b, p.ty, i64::from(params::open_flags_to_ppm(arg(i)) & !3));
+            }
+            Src::CloexecFlag(i) => {
+                push_int(b, p.ty, if arg(i) & 0o2000000 != 0 { 4096 } else { 0 });
             }
             Src::DynU64(i) => {
                 let mut bytes = vec![0u8];
@@ -338,19 +347,14 @@ impl Encoder {
                     .get_or_insert_with(|| procinfo::caps(call.tid));
                 push_int(b, p.ty, caps[usize::from(which.min(2))] as i64);
             }
-            Src::PrctlArg2Str => {
-                // The probe's bounded string read: at most 15 bytes and the NUL.
-                let name = match arg(0) {
-                    PR_SET_NAME | PR_GET_NAME => read_string(call.tid, arg(1), TASK_COMM_LEN - 1),
-                    _ => None,
-                };
-                match name {
-                    Some(name) => push_str(b, p.ty, &name),
-                    None => {
-                        b.empty();
-                    }
+            Src::PrctlArg2Str => match arg(0) {
+                PR_SET_NAME | PR_GET_NAME => {
+                    push_user_str(b, p.ty, call.tid, arg(1), TASK_COMM_LEN)
                 }
-            }
+                _ => {
+                    b.empty();
+                }
+            },
             Src::PrctlArg2Int => {
                 let named = matches!(arg(0), PR_SET_NAME | PR_GET_NAME);
                 push_int(b, p.ty, if named { 0 } else { arg(1) as i64 });
@@ -485,6 +489,31 @@ impl Encoder {
             .pid(0);
         self.finish()
     }
+}
+
+/// A string from the tracee, at most `max` bytes with its NUL (the probe's
+/// bounded read); empty when unreadable, as in the probe.
+fn push_user_str(b: &mut EventBuilder, ty: ParamType, tid: i32, addr: u64, max: usize) {
+    match read_string(tid, addr, max.saturating_sub(1)) {
+        Some(s) => push_str(b, ty, &s),
+        None => {
+            b.empty();
+        }
+    }
+}
+
+/// Element `j` of the `int[2]` at argument `i`: -1 when the call failed
+/// (the probe reads the array only after a success), 0 when unreadable.
+fn int_pair(call: &Completed, i: u8, j: u8) -> i32 {
+    if call.ret != 0 {
+        return -1;
+    }
+    let raw = read_bytes(
+        call.tid,
+        call.args[usize::from(i)].wrapping_add(4 * u64::from(j)),
+        4,
+    );
+    raw.try_into().map_or(0, i32::from_le_bytes)
 }
 
 /// An open's flags as `PPM_O_*`, with `PPM_O_F_CREATED` when it created the file.

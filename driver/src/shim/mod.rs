@@ -21,8 +21,8 @@
 //!   syscall's arguments, return value, the tracee's memory
 //!   (`process_vm_readv`) and `/proc`; clone/fork/vfork (parent and child
 //!   side), execve with full process information, and `procexit`.
-//!   Syscalls without a parameter mapping get `res` and type defaults;
-//!   syscalls without dedicated events are generic events.
+//!   Syscalls without a parameter mapping (those the probe has no exit
+//!   program for) are generic events, as the probe writes them.
 //! * **Lifecycle.** The root's wait status is reported ([`Outcome`]). A
 //!   spawned tree is killed if the tracer dies (`PTRACE_O_EXITKILL`: its
 //!   filter would otherwise fail every selected syscall with `ENOSYS`).

@@ -2,6 +2,10 @@
 //! declarative table, one row per syscall, read in the event table's
 //! parameter order. The encoder ([`super::encode`]) turns each source into a
 //! value of the parameter's schema type, so the table never repeats types.
+//!
+//! The table has a row for exactly the syscalls the eBPF probe has an exit
+//! program for (clone, fork and execve families aside: the tracer builds
+//! those); every other syscall is a generic event, as in the probe.
 
 /// The source of one parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,10 +16,19 @@ pub(crate) enum Src {
     Arg(u8),
     /// Argument `i` as an `int` (fds, pids, signed ints).
     Int(u8),
-    /// NUL-terminated string at the pointer in argument `i`.
+    /// NUL-terminated string at the pointer in argument `i`, at most
+    /// `PATH_MAX` bytes with the NUL; empty when unreadable (NULL).
     Str(u8),
+    /// [`Src::Str`] with another bound `max` (NUL included), the probe's
+    /// for names and module arguments.
+    StrMax(u8, u16),
+    /// Argument `i` with only the bits of `mask` kept (flags the probe keeps).
+    ArgMask(u8, u32),
     /// I/O data at the pointer in argument `i`: `min(ret, snaplen)` bytes.
     Data(u8),
+    /// A buffer at the pointer in argument `ptr`: `min(arg(len), snaplen)`
+    /// bytes (init_module's image).
+    Buf { ptr: u8, len: u8 },
     /// I/O data gathered from the iovec array at argument `i` (count at `i + 1`).
     IovData(u8),
     /// Total length of the iovec array at argument `i` (count at `i + 1`).
@@ -64,8 +77,15 @@ pub(crate) enum Src {
     },
     /// Peer/local tuple of the returned socket fd (inbound: accept).
     TupleOfRet,
-    /// Element `j` of the `int[2]` at argument `i` (pipe, socketpair).
+    /// Element `j` of the `int[2]` at argument `i` (pipe, socketpair); -1
+    /// when the call failed.
     IntPair(u8, u8),
+    /// Inode of the pipe whose fds are the `int[2]` at argument `i`.
+    PairIno(u8),
+    /// pipe2 flags in argument `i`: `PPM_O_*` without the access mode.
+    PipeFlags(u8),
+    /// dup3 flags in argument `i`: only `O_CLOEXEC`, as `PPM_O_CLOEXEC`.
+    CloexecFlag(u8),
     /// `PT_DYN` with selector 0 (u64) holding argument `i`.
     DynU64(u8),
     /// `PTRACE_*` request in argument `i` as `PPM_PTRACE_*`.
@@ -110,8 +130,7 @@ pub(crate) enum PeerArg {
 use Src::*;
 
 /// The sources of each syscall's exit-event parameters, by syscall name.
-/// Syscalls with dedicated events that are not listed get `res` and type
-/// defaults; syscalls without dedicated events are generic events.
+/// Syscalls that are not listed are generic events.
 pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
     Some(match syscall {
         "open" => &[
@@ -231,29 +250,35 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
         ],
         "shutdown" => &[Ret, Int(0), Arg(1)],
         "unlink" | "rmdir" | "chdir" | "chroot" => &[Ret, Str(0)],
-        "unlinkat" => &[Ret, Int(0), Str(1), Arg(2)],
+        "unlinkat" => &[Ret, Int(0), Str(1), ArgMask(2, AT_REMOVEDIR)],
         "rename" | "link" | "symlink" => &[Ret, Str(0), Str(1)],
         "renameat" => &[Ret, Int(0), Str(1), Int(2), Str(3)],
         "renameat2" | "linkat" => &[Ret, Int(0), Str(1), Int(2), Str(3), Arg(4)],
         "symlinkat" => &[Ret, Str(0), Int(1), Str(2)],
-        "mkdir" | "chmod" => &[Ret, Str(0), Arg(1)],
-        "mkdirat" | "fchmodat" => &[Ret, Int(0), Str(1), Arg(2)],
-        "fchmod" => &[Ret, Int(0), Arg(1)],
-        "chown" => &[Ret, Str(0), Arg(1), Arg(2)],
+        "mkdir" => &[Ret, Str(0), Arg(1)],
+        "mkdirat" => &[Ret, Int(0), Str(1), Arg(2)],
+        "chmod" => &[Ret, Str(0), ModeBits(1)],
+        "fchmodat" => &[Ret, Int(0), Str(1), ModeBits(2)],
+        "fchmod" => &[Ret, Int(0), ModeBits(1)],
+        "chown" | "lchown" => &[Ret, Str(0), Arg(1), Arg(2)],
+        "fchown" => &[Ret, Int(0), Arg(1), Arg(2)],
         "fchownat" => &[Ret, Int(0), Str(1), Arg(2), Arg(3), Arg(4)],
         "setuid" | "setgid" | "bpf" => &[Ret, Arg(0)],
+        "setreuid" | "setregid" => &[Ret, Arg(0), Arg(1)],
         "setresuid" | "setresgid" => &[Ret, Arg(0), Arg(1), Arg(2)],
         "ptrace" => &[Ret, DynU64(2), DynU64(3), PtraceRequest(0), Int(1)],
-        "mount" => &[Ret, Str(0), Str(1), Str(2), Arg(3)],
-        "umount2" | "memfd_create" => &[Ret, Str(0), Arg(1)],
-        "kill" => &[Ret, Int(0), Arg(1)],
+        "mount" => &[Ret, Str(0), Str(1), StrMax(2, 256), Arg(3)],
+        "umount2" => &[Ret, Str(0), Arg(1)],
+        // MFD_CLOEXEC, MFD_ALLOW_SEALING and MFD_HUGETLB.
+        "memfd_create" => &[Ret, StrMax(0, 256), ArgMask(1, 7)],
+        "kill" | "tkill" => &[Ret, Int(0), Arg(1)],
         "tgkill" => &[Ret, Int(0), Int(1), Arg(2)],
         "dup2" => &[Ret, Int(0), Int(1)],
-        "dup3" => &[Ret, Int(0), Int(1), Arg(2)],
-        "pipe" => &[Ret, IntPair(0, 0), IntPair(0, 1), Default],
-        "pipe2" => &[Ret, IntPair(0, 0), IntPair(0, 1), Default, Arg(1)],
-        "init_module" => &[Ret, Default, Arg(1), Str(2)],
-        "finit_module" => &[Ret, Int(0), Str(1), Arg(2)],
+        "dup3" => &[Ret, Int(0), Int(1), CloexecFlag(2)],
+        "pipe" => &[Ret, IntPair(0, 0), IntPair(0, 1), PairIno(0)],
+        "pipe2" => &[Ret, IntPair(0, 0), IntPair(0, 1), PairIno(0), PipeFlags(1)],
+        "init_module" => &[Ret, Buf { ptr: 0, len: 1 }, Arg(1), StrMax(2, 1024)],
+        "finit_module" => &[Ret, Int(0), StrMax(1, 1024), Arg(2)],
         "setns" => &[Ret, Int(0), CloneFlags(1)],
         "unshare" => &[Ret, CloneFlags(0)],
         "prctl" => &[Ret, Arg(0), PrctlArg2Str, PrctlArg2Int],
@@ -271,7 +296,6 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
             Arg(5),
         ],
         "mprotect" => &[Ret, Arg(0), Arg(1), MmapProt(2)],
-        "newfstatat" => &[Ret, Int(0), Str(1), Arg(3)],
         _ => return None,
     })
 }
@@ -280,6 +304,9 @@ pub(crate) fn sources(syscall: &str) -> Option<&'static [Src]> {
 const QUEUE_PCT: Src = ListenQueue { fd: 0, field: 0 };
 const QUEUE_LEN: Src = ListenQueue { fd: 0, field: 1 };
 const QUEUE_MAX: Src = ListenQueue { fd: 0, field: 2 };
+
+/// `AT_REMOVEDIR` (= `PPM_AT_REMOVEDIR`), the one unlinkat flag.
+const AT_REMOVEDIR: u32 = 0x200;
 
 /// `PPM_O_F_CREATED`: the open created the file.
 pub(crate) const PPM_O_F_CREATED: u32 = 1 << 14;
@@ -404,6 +431,27 @@ mod tests {
                 info.name
             );
         }
+    }
+
+    #[test]
+    fn rows_are_the_probes_exit_programs() {
+        let probe = concat!(env!("CARGO_MANIFEST_DIR"), "/../bpf/probe.bpf.c");
+        let probe = std::fs::read_to_string(probe).unwrap();
+        // The tracer builds the clone and execve families' events itself.
+        let by_tracer = ["clone", "clone3", "fork", "vfork", "execve", "execveat"];
+        let programs: std::collections::BTreeSet<&str> = probe
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("[NR_")?.split_once(']'))
+            .map(|(name, _)| name)
+            .filter(|name| !by_tracer.contains(name))
+            .collect();
+        assert!(programs.len() > 50, "the probe's exit-program table");
+        let rows: std::collections::BTreeSet<&str> = crate::syscalls::all()
+            .iter()
+            .filter(|sc| sources(sc.name).is_some())
+            .map(|sc| sc.name)
+            .collect();
+        assert_eq!(rows, programs);
     }
 
     #[test]
