@@ -800,7 +800,7 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
             continue;
         }
         let clone_family = matches!(info.name, "clone" | "clone3" | "fork" | "vfork");
-        let created = created_file(e);
+        let new_inode = new_inode(e);
         let mut params = Vec::new();
         for (i, p) in info.params.iter().enumerate() {
             if RUN_SPECIFIC.contains(&p.name)
@@ -809,8 +809,7 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
             {
                 continue;
             }
-            // A file the workload creates gets a new inode in each run.
-            if created && p.name == "ino" {
+            if new_inode && p.name == "ino" {
                 params.push((p.name.to_string(), "<new inode>".into()));
                 continue;
             }
@@ -872,11 +871,16 @@ fn backend_specific(e: &EventRef<'_>, param: &str) -> bool {
     }
 }
 
-/// Whether `e` is an open that created its file (`PPM_O_F_CREATED`).
-fn created_file(e: &EventRef<'_>) -> bool {
-    matches!(param_named(e, "flags"), Some(ParamValue::Flags(f)) if f & (1 << 14) != 0)
-        && e.info()
-            .is_some_and(|i| matches!(i.name, "open" | "openat" | "openat2"))
+/// Whether the `ino` of `e` is of an inode the workload made, new in each
+/// run: a file an open created (`PPM_O_F_CREATED`), a new pipe.
+fn new_inode(e: &EventRef<'_>) -> bool {
+    match e.info().map(|i| i.name) {
+        Some("open" | "openat" | "openat2") => {
+            matches!(param_named(e, "flags"), Some(ParamValue::Flags(f)) if f & (1 << 14) != 0)
+        }
+        Some("pipe" | "pipe2") => param_named(e, "res") == Some(ParamValue::Errno(0)),
+        _ => false,
+    }
 }
 
 fn param_named<'e>(e: &EventRef<'e>, name: &str) -> Option<ParamValue<'e>> {
@@ -1077,6 +1081,58 @@ how = (ctypes.c_uint64 * 3)(create, 0o600, 0)
 libc.syscall(437, -100, b"made2", how, 24)
 "#;
 
+/// The fd, file-mode, credential and signal workload: arguments with bits
+/// the probe drops, failures, and syscalls without probe programs (stat:
+/// generic events).
+const FILES_WORKLOAD: &str = r#"
+import ctypes, os, socket
+
+libc = ctypes.CDLL(None, use_errno=True)
+if os.path.isdir("d"):
+    os.rmdir("d")
+if os.path.exists("gone"):
+    os.unlink("gone")
+
+# Pipes, dup3, a failed socketpair.
+fds = (ctypes.c_int * 2)()
+libc.syscall(22, fds)  # pipe(2) itself: the C library calls pipe2
+r, w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+os.dup2(r, 40, inheritable=False)
+try:
+    socket.socketpair(socket.AF_INET)
+except OSError:
+    pass
+
+# Modes with file-type bits (passed by the caller, dropped by the kernel).
+os.chmod("existing", 0o100644)
+fd = os.open("existing", os.O_RDONLY)
+os.fchmod(fd, 0o100600)
+os.chmod("existing", 0o644, dir_fd=os.open(".", os.O_RDONLY))
+os.lchown("existing", -1, -1)
+os.fchown(fd, -1, -1)
+
+# unlinkat: a file, a directory, and an invalid flag next to AT_REMOVEDIR.
+open("gone", "w").close()
+os.mkdir("d")
+here = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+os.unlink("gone", dir_fd=here)
+os.rmdir("d", dir_fd=here)
+libc.syscall(263, here, b"missing", 0x200 | 0x100)
+
+# memfd_create with a flag the probe does not keep (MFD_NOEXEC_SEAL).
+os.memfd_create("harrier-memfd", os.MFD_CLOEXEC | 8)
+
+# Credentials and signals that change nothing.
+os.setreuid(-1, -1)
+os.setregid(-1, -1)
+os.kill(os.getpid(), 0)
+libc.syscall(200, os.getpid(), 0)
+
+# A module image that is not one: the kernel refuses it.
+libc.syscall(175, b"not-a-module", 12, b"opt=1")
+os.stat("existing")
+"#;
+
 /// A loopback port free for both TCP and UDP.
 fn free_port() -> u16 {
     loop {
@@ -1104,6 +1160,24 @@ fn bpf_and_shim_agree_on_messages_capabilities_prctl_and_created_files() {
         &[python, "-I", "-S", "-B", "-c", MESSAGES_WORKLOAD, &port],
         "execve,open,openat,openat2,socketpair,socket,bind,listen,connect,accept,accept4,\
          sendto,recvfrom,sendmsg,recvmsg,capset,prctl",
+    );
+}
+
+#[test]
+fn bpf_and_shim_agree_on_fd_mode_credential_and_generic_events() {
+    let python = "/usr/bin/python3";
+    if !std::path::Path::new(python).exists() {
+        println!("SKIPPED: the workload needs {python}");
+        return;
+    }
+    let dir = tmpdir("equiv-files");
+    std::fs::write(dir.join("existing"), b"").unwrap();
+    compare_backends_in(
+        &dir,
+        &[python, "-I", "-S", "-B", "-c", FILES_WORKLOAD],
+        "execve,pipe,pipe2,dup3,socketpair,chmod,fchmod,fchmodat,chown,lchown,fchown,fchownat,\
+         mkdir,mkdirat,unlinkat,memfd_create,setreuid,setregid,kill,tkill,init_module,\
+         newfstatat,fstat",
     );
 }
 
