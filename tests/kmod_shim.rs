@@ -826,6 +826,14 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
                 })) => {
                     format!("{src}:* -> {dst}:{dport}")
                 }
+                Some(ParamValue::SockTuple(driver::param::SockTuple::Inet6 {
+                    src,
+                    dst,
+                    dport,
+                    ..
+                })) => {
+                    format!("[{src}]:* -> [{dst}]:{dport}")
+                }
                 // Kernel socket addresses are visible to the probe only.
                 Some(ParamValue::SockTuple(driver::param::SockTuple::Unix { path, .. })) => {
                     format!("unix {}", String::from_utf8_lossy(path))
@@ -1036,6 +1044,16 @@ s.sendmsg([b"udp-", b"sendmsg"], [], 0, ("127.0.0.1", port))
 r.recvmsg(64)
 s.sendto(b"no-address", ("127.0.0.1", port))
 r.recv(64)
+try:
+    r6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    r6.bind(("::1", port))
+    s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s6.sendmsg([b"udp6-", b"sendmsg"], [], 0, ("::1", port))
+    r6.recvmsg(64)
+    s6.sendto(b"udp6-sendto", ("::1", port))
+    r6.recvfrom(64)
+except OSError:
+    pass  # no IPv6 loopback here
 
 # Accept queues: a TCP listener with one connection still queued, a unix one.
 l = socket.socket()
@@ -1044,9 +1062,11 @@ l.bind(("127.0.0.1", port))
 l.listen(4)
 c1 = socket.create_connection(("127.0.0.1", port))
 c2 = socket.create_connection(("127.0.0.1", port))
-time.sleep(0.05)  # let loopback finish both handshakes
+c3 = socket.create_connection(("127.0.0.1", port))
+time.sleep(0.05)  # let loopback finish the handshakes
 l.accept()
 l.accept()
+os.close(libc.syscall(43, l.fileno(), None, None))  # accept(2) itself
 u = socket.socket(socket.AF_UNIX)
 u.bind("u.sock")
 u.listen(3)

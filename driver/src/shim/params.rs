@@ -109,6 +109,8 @@ pub(crate) enum Src {
     /// 0 fill percentage, 1 length, 2 maximum (the listen backlog). Read
     /// for TCP listeners (`TCP_INFO`); 0 for others, whose queue user space
     /// cannot see (the probe reads `sk_ack_backlog`/`sk_max_ack_backlog`).
+    /// Read when the tracer handles the exit stop, a little later than the
+    /// probe: a connection completed in between is counted.
     ListenQueue { fd: u8, field: u8 },
     /// The type's default value (not extracted by the shim).
     Default,
