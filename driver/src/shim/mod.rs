@@ -23,6 +23,13 @@
 //!   side), execve with full process information, and `procexit`.
 //!   Syscalls without a parameter mapping (those the probe has no exit
 //!   program for) are generic events, as the probe writes them.
+//! * **What only the probe sees.** Kernel socket addresses (socketpair's
+//!   `source`/`peer`, the two addresses of unix tuples) are 0, and a unix
+//!   listener's accept queue is 0: user space cannot read them. Two values
+//!   are read at a different moment than the probe reads them, so a
+//!   concurrent change can show: `PPM_O_F_CREATED` (whether the target
+//!   existed is checked at the entry stop, module `created`) and TCP accept
+//!   queues (read at the exit stop).
 //! * **Lifecycle.** The root's wait status is reported ([`Outcome`]). A
 //!   spawned tree is killed if the tracer dies (`PTRACE_O_EXITKILL`: its
 //!   filter would otherwise fail every selected syscall with `ENOSYS`).
