@@ -30,6 +30,15 @@ struct {
 struct scratch {
 	__u8 data[2 * MAX_EVENT_SIZE] __attribute__((aligned(8)));
 	__u8 path[2 * 4096]; /* path components are written here backwards, then copied */
+	/*
+	 * Position of a param assembled in steps: where the next path or cgroup
+	 * component ends in `path` during a bpf_loop walk, the bytes gathered
+	 * from an iovec array, the length of the cgroup entries so far. Kept
+	 * here rather than on the stack: the verifier tracks no value in map
+	 * memory, so every step leaves the same state behind and is verified a
+	 * few times instead of once per step (or per combination of outcomes).
+	 */
+	__u32 walk_pos;
 	__u32 payload_pos;   /* where the next param's bytes go */
 	__u32 lens_pos;      /* where the next param's length goes */
 	__u32 nparams;

@@ -128,11 +128,10 @@ static __always_inline __u32 clone_flags_to_ppm(__u64 f)
 }
 
 struct path_walk {
-	struct scratch *s;
+	struct scratch *s; /* s->walk_pos: where the next component ends */
 	struct dentry *d;
 	struct mount *m;
 	struct dentry *mnt_root;
-	__u32 pos;
 };
 
 /* One step of build_path: prepends one component or crosses one mount point. */
@@ -154,13 +153,13 @@ static long path_walk_step(__u32 i, void *data)
 		return 0;
 	}
 	__u32 len = d->d_name.len;
-	__u32 pos = w->pos;
+	__u32 pos = w->s->walk_pos;
 	if (len > 255 || len + 1 > pos)
 		return 1;
 	pos -= len + 1;
 	bpf_probe_read_kernel(&w->s->path[(pos + 1) & PATH_MASK], len & 255, d->d_name.name);
 	w->s->path[pos & PATH_MASK] = '/';
-	w->pos = pos;
+	w->s->walk_pos = pos;
 	w->d = parent;
 	return 0;
 }
@@ -174,13 +173,14 @@ static long path_walk_step(__u32 i, void *data)
 static __always_inline __u32 build_path(struct scratch *s, struct dentry *d, struct vfsmount *vfs)
 {
 	s->path[PATH_BUF - 1] = 0;
-	struct path_walk w = {.s = s, .d = d, .pos = PATH_BUF - 1};
+	s->walk_pos = PATH_BUF - 1;
+	struct path_walk w = {.s = s, .d = d};
 	if (d && vfs) {
 		w.m = KPTR((unsigned long)vfs - __builtin_offsetof(struct mount, mnt), struct mount);
 		w.mnt_root = vfs->mnt_root;
 		bpf_loop(MAX_PATH_COMPONENTS, path_walk_step, &w, 0);
 	}
-	__u32 pos = w.pos;
+	__u32 pos = s->walk_pos;
 	if (pos == PATH_BUF - 1) {
 		pos--;
 		s->path[pos] = '/';

@@ -54,9 +54,8 @@ static __always_inline __u64 mm_counter(struct mm_struct *mm, int i)
 }
 
 struct cgroup_walk {
-	struct scratch *s;
+	struct scratch *s; /* s->walk_pos: where the next component ends */
 	struct kernfs_node *kn;
-	__u32 pos;
 };
 
 static long cgroup_walk_step(__u32 i, void *data)
@@ -70,12 +69,13 @@ static long cgroup_walk_step(__u32 i, void *data)
 		return 1;
 	const char *name = kn->name;
 	long n = bpf_probe_read_kernel_str(&w->s->path[PATH_BUF], 256, name);
-	if (n <= 1 || (__u32)n > w->pos)
+	__u32 pos = w->s->walk_pos;
+	if (n <= 1 || (__u32)n > pos)
 		return 1;
-	__u32 pos = w->pos - n;
+	pos -= n;
 	bpf_probe_read_kernel(&w->s->path[(pos + 1) & PATH_MASK], (n - 1) & 255, name);
 	w->s->path[pos & PATH_MASK] = '/';
-	w->pos = pos;
+	w->s->walk_pos = pos;
 	w->kn = parent;
 	return 0;
 }
@@ -84,9 +84,10 @@ static long cgroup_walk_step(__u32 i, void *data)
 static __always_inline __u32 build_cgroup_path(struct scratch *s, struct task_struct *t)
 {
 	s->path[PATH_BUF - 1] = 0;
-	struct cgroup_walk w = {.s = s, .kn = t->cgroups->dfl_cgrp->kn, .pos = PATH_BUF - 1};
+	s->walk_pos = PATH_BUF - 1;
+	struct cgroup_walk w = {.s = s, .kn = t->cgroups->dfl_cgrp->kn};
 	bpf_loop(MAX_CGROUP_DEPTH, cgroup_walk_step, &w, 0);
-	__u32 pos = w.pos;
+	__u32 pos = s->walk_pos;
 	if (pos == PATH_BUF - 1) {
 		pos--;
 		s->path[pos] = '/';
@@ -94,17 +95,21 @@ static __always_inline __u32 build_cgroup_path(struct scratch *s, struct task_st
 	return pos;
 }
 
-/* One "subsys=path\0" entry of the cgroups param at offset `at` of the open param. */
-static __always_inline __u32 put_cgroup_entry(struct scratch *s, __u32 at, const char *prefix, __u32 plen,
-					      __u32 pos)
+/*
+ * One "subsys=path\0" entry of the cgroups param, at offset s->walk_pos of
+ * the open param (an entry that does not fit is left out). The offset lives
+ * in map memory so that both outcomes leave the same verifier state: the
+ * entries are checked one after the other, not once per combination.
+ */
+static __always_inline void put_cgroup_entry(struct scratch *s, const char *prefix, __u32 plen, __u32 pos)
 {
 	__u32 len = PATH_BUF - (pos & PATH_MASK);
-	__u32 start = s->payload_pos + at;
+	__u32 start = s->payload_pos + s->walk_pos;
 	if (start + plen + len >= MAX_EVENT_SIZE - 1)
-		return 0;
+		return;
 	bpf_probe_read_kernel(&s->data[start & SCRATCH_MASK], plen & 15, prefix);
 	bpf_probe_read_kernel(&s->data[(start + plen) & SCRATCH_MASK], len & PATH_MASK, &s->path[pos & PATH_MASK]);
-	return plen + len;
+	s->walk_pos += plen + len;
 }
 
 /* The cgroups param: one "subsys=path" entry per common controller, all with the unified path at `pos`. */
@@ -112,16 +117,16 @@ GLOBAL_STORE store_cgroup_entries(struct scratch *s, __u32 pos)
 {
 	if (!s)
 		return 0;
-	__u32 at = 0;
-	at += put_cgroup_entry(s, at, "cpuset=", 7, pos);
-	at += put_cgroup_entry(s, at, "cpu=", 4, pos);
-	at += put_cgroup_entry(s, at, "cpuacct=", 8, pos);
-	at += put_cgroup_entry(s, at, "io=", 3, pos);
-	at += put_cgroup_entry(s, at, "memory=", 7, pos);
-	at += put_cgroup_entry(s, at, "devices=", 8, pos);
-	at += put_cgroup_entry(s, at, "freezer=", 8, pos);
-	at += put_cgroup_entry(s, at, "pids=", 5, pos);
-	put_len(s, at);
+	s->walk_pos = 0;
+	put_cgroup_entry(s, "cpuset=", 7, pos);
+	put_cgroup_entry(s, "cpu=", 4, pos);
+	put_cgroup_entry(s, "cpuacct=", 8, pos);
+	put_cgroup_entry(s, "io=", 3, pos);
+	put_cgroup_entry(s, "memory=", 7, pos);
+	put_cgroup_entry(s, "devices=", 8, pos);
+	put_cgroup_entry(s, "freezer=", 8, pos);
+	put_cgroup_entry(s, "pids=", 5, pos);
+	put_len(s, s->walk_pos);
 	return 0;
 }
 

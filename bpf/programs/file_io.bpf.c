@@ -13,11 +13,10 @@ static __always_inline __u32 io_len(long ret)
 }
 
 struct iov_walk {
-	struct scratch *s;
+	struct scratch *s; /* s->walk_pos: bytes gathered so far */
 	const struct iovec *iov;
 	unsigned long cnt;
 	__u64 total;
-	__u32 at;
 	__u32 limit;
 };
 
@@ -35,12 +34,13 @@ static long iov_total_step(__u32 i, void *data)
 static long iov_copy_step(__u32 i, void *data)
 {
 	struct iov_walk *w = data;
-	if (i >= w->cnt || w->at >= w->limit)
+	__u32 at = w->s->walk_pos;
+	if (i >= w->cnt || at >= w->limit)
 		return 1;
 	struct iovec v = {};
 	bpf_probe_read_user(&v, sizeof(v), &w->iov[i]);
-	__u32 want = v.iov_len < w->limit - w->at ? v.iov_len : w->limit - w->at;
-	w->at += append_user_bytes(w->s, w->at, v.iov_base, want);
+	__u32 want = v.iov_len < w->limit - at ? v.iov_len : w->limit - at;
+	w->s->walk_pos = at + append_user_bytes(w->s, at, v.iov_base, want);
 	return 0;
 }
 
@@ -56,8 +56,9 @@ static __always_inline __u64 iov_total(const struct iovec *iov, unsigned long cn
 static __always_inline void store_iov_data(struct scratch *s, const struct iovec *iov, unsigned long cnt, __u32 limit)
 {
 	struct iov_walk w = {.s = s, .iov = iov, .cnt = cnt, .limit = limit};
+	s->walk_pos = 0;
 	bpf_loop(MAX_IOVECS, iov_copy_step, &w, 0);
-	put_len(s, w.at);
+	put_len(s, s->walk_pos);
 }
 
 EXIT_PROGRAM(read_x)
