@@ -30,6 +30,11 @@
 //! exec, fork, exit) in a per-CPU map; a full stream ring is counted by the
 //! stream. Both show in [`Capture::stats`].
 //!
+//! **Load time.** Opening is nearly all the kernel verifier checking the
+//! probe's programs. With `HARRIER_BPF_VERIFIER_STATS` set in the environment,
+//! [`BpfOptions::open`] prints the verifier's figures for every program to
+//! stderr (`benches/bpf/load.sh` measures the load time and reads them).
+//!
 //! # Minimum kernel version
 //!
 //! BTF (`/sys/kernel/btf/vmlinux`), `tp_btf` programs, BPF ring buffers and
@@ -55,6 +60,7 @@ mod drain;
 pub mod enter;
 mod probe;
 pub mod selection;
+mod verifier;
 
 use std::path::Path;
 use std::process::{Child, Command};

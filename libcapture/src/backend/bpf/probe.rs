@@ -9,6 +9,7 @@ use libbpf_rs::{Link, MapCore, MapFlags, MapHandle, MapType, OpenObject};
 
 use super::libbpf_error;
 use super::selection::{SyscallSet, SYSCALL_TABLE_SIZE};
+use super::verifier;
 use crate::Error;
 
 #[allow(
@@ -62,7 +63,12 @@ fn bpf_err(call: &'static str) -> impl FnOnce(libbpf_rs::Error) -> Error {
 impl Probe {
     /// Opens and loads the probe (nothing is attached yet).
     pub(crate) fn load(config: &ProbeConfig) -> Result<Probe, Error> {
-        libbpf_rs::set_print(Some((libbpf_rs::PrintLevel::Warn, libbpf_message)));
+        let verifier_stats = verifier::wanted();
+        libbpf_rs::set_print(Some(if verifier_stats {
+            (libbpf_rs::PrintLevel::Debug, verifier::print)
+        } else {
+            (libbpf_rs::PrintLevel::Warn, libbpf_message)
+        }));
         let cpus =
             u32::try_from(libbpf_rs::num_possible_cpus().map_err(bpf_err("num_possible_cpus"))?)
                 .unwrap_or(u32::MAX)
@@ -106,6 +112,11 @@ impl Probe {
             .ringbufs
             .set_inner_map_fd(rings[0].as_fd())
             .map_err(bpf_err("set_inner_map_fd(ringbufs)"))?;
+        if verifier_stats {
+            for mut prog in open.open_object_mut().progs_mut() {
+                prog.set_log_level(verifier::LOG_LEVEL_STATS);
+            }
+        }
         let skel = open.load().map_err(bpf_err("bpf_object__load (probe)"))?;
         let mut probe = Probe {
             skel,
@@ -233,7 +244,7 @@ impl Probe {
 /// Forwards libbpf's warnings (verifier logs when a program is refused) to
 /// stderr, except the notice that the kernel refused the tail-call table's
 /// BTF description, which libbpf handles by retrying without it.
-fn libbpf_message(_level: libbpf_rs::PrintLevel, message: String) {
+pub(super) fn libbpf_message(_level: libbpf_rs::PrintLevel, message: String) {
     if !message.contains("Retrying without BTF") {
         eprint!("{message}");
     }
