@@ -489,6 +489,29 @@ pub(crate) fn tcp_listen_queue(fd: BorrowedFd<'_>) -> Option<(u32, u32)> {
     Some((word(24), word(28)))
 }
 
+/// Sends one request to the kernel's socket-diagnostics netlink interface
+/// (`NETLINK_SOCK_DIAG`, of this process's network namespace) and reads its
+/// first reply into `reply`; returns the reply's length.
+pub(crate) fn sock_diag(request: &[u8], reply: &mut [u8]) -> Result<usize, SysError> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: socket takes plain integers.
+    let fd = check("socket", unsafe {
+        libc::c_long::from(libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            libc::NETLINK_SOCK_DIAG,
+        ))
+    })?;
+    // SAFETY: fd was just returned by the kernel and is owned here.
+    let sock = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd as i32) };
+    // SAFETY: `request` is readable for its length (no destination: the kernel).
+    let sent = unsafe { libc::send(sock.as_raw_fd(), request.as_ptr().cast(), request.len(), 0) };
+    check("send", sent as libc::c_long)?;
+    // SAFETY: `reply` is writable for its length.
+    let got = unsafe { libc::recv(sock.as_raw_fd(), reply.as_mut_ptr().cast(), reply.len(), 0) };
+    check("recv", got as libc::c_long).map(|n| n as usize)
+}
+
 /// What the traced child does between fork and exec.
 #[derive(Debug)]
 pub(crate) struct ChildSetup<'a> {

@@ -24,11 +24,12 @@
 //!   Syscalls without a parameter mapping (those the probe has no exit
 //!   program for) are generic events, as the probe writes them.
 //! * **What only the probe sees.** Kernel socket addresses (socketpair's
-//!   `source`/`peer`, the two addresses of unix tuples) are 0, and a unix
-//!   listener's accept queue is 0: user space cannot read them. Two values
-//!   are read at a different moment than the probe reads them, so a
+//!   `source`/`peer`, the two addresses of unix tuples) are 0; so is the
+//!   backlog of a unix listener outside the tracer's network namespace
+//!   (the tracer's sock_diag queries see its own namespace only). Two
+//!   values are read at another moment than the probe reads them, so a
 //!   concurrent change can show: `PPM_O_F_CREATED` (whether the target
-//!   existed is checked at the entry stop, module `created`) and TCP accept
+//!   existed is checked at the entry stop, module `created`) and accept
 //!   queues (read at the exit stop).
 //! * **Lifecycle.** The root's wait status is reported ([`Outcome`]). A
 //!   spawned tree is killed if the tracer dies (`PTRACE_O_EXITKILL`: its

@@ -106,10 +106,11 @@ pub(crate) enum Src {
     /// [`Src::PrctlArg2Str`]).
     PrctlArg2Int,
     /// Accept queue of the listening socket in argument `fd` after the call:
-    /// 0 fill percentage, 1 length, 2 maximum (the listen backlog). Read
-    /// for TCP listeners (`TCP_INFO`); 0 for others, whose queue user space
-    /// cannot see (the probe reads `sk_ack_backlog`/`sk_max_ack_backlog`).
-    /// Read when the tracer handles the exit stop, a little later than the
+    /// 0 fill percentage, 1 length, 2 maximum (the listen backlog), as the
+    /// probe reads `sk_ack_backlog`/`sk_max_ack_backlog`: from `TCP_INFO`
+    /// for TCP listeners, from sock_diag for unix listeners in the tracer's
+    /// network namespace, 0 otherwise (see `socket::listen_queue`). Read
+    /// when the tracer handles the exit stop, a little later than the
     /// probe: a connection completed in between is counted.
     ListenQueue { fd: u8, field: u8 },
     /// The type's default value (not extracted by the shim).

@@ -5,6 +5,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
 
 use crate::param::{SockAddr, SockTuple};
 use crate::sys;
@@ -50,16 +51,103 @@ pub(crate) fn parse_sockaddr(raw: &[u8]) -> Option<SockAddr<'_>> {
     }
 }
 
-/// `(queued, backlog)` of the listening socket `fd` of process `pid`; 0
-/// for a socket whose queue user space cannot read (not TCP).
+/// `(queued, backlog)` of the listening socket `fd` of process `pid`, the
+/// probe's `sk_ack_backlog` and `sk_max_ack_backlog`: a TCP listener reports
+/// both in `TCP_INFO`; a unix listener's backlog comes from sock_diag (its
+/// queue length is always 0: unix sockets queue connections elsewhere) when
+/// the process is in the tracer's network namespace. 0 otherwise.
 pub(crate) fn listen_queue(pid: i32, fd: i64) -> (u32, u32) {
-    if fd < 0 {
+    let Some(own) = (fd >= 0)
+        .then(|| sys::dup_tracee_fd(pid, fd as i32).ok())
+        .flatten()
+    else {
+        return (0, 0);
+    };
+    if let Some(queue) = sys::tcp_listen_queue(own.as_fd()) {
+        return queue;
+    }
+    let local = sys::socket_name(own.as_fd(), false).unwrap_or_default();
+    if !matches!(parse_sockaddr(&local), Some(SockAddr::Unix(_))) || !same_netns(pid) {
         return (0, 0);
     }
-    sys::dup_tracee_fd(pid, fd as i32)
-        .ok()
-        .and_then(|own| sys::tcp_listen_queue(own.as_fd()))
-        .unwrap_or((0, 0))
+    let ino = std::fs::File::from(own).metadata().map_or(0, |m| m.ino());
+    (0, unix_listen_backlog(ino).unwrap_or(0))
+}
+
+/// Whether process `pid` is in the tracer's network namespace (where the
+/// tracer's sock_diag queries look).
+fn same_netns(pid: i32) -> bool {
+    let ns = |p: &str| std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()));
+    let own = ns("/proc/self/ns/net");
+    own.is_some() && own == ns(&format!("/proc/{pid}/ns/net"))
+}
+
+/// `SOCK_DIAG_BY_FAMILY`, `NLM_F_REQUEST`, `NLMSG_ERROR`.
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+const NLM_F_REQUEST: u16 = 1;
+const NLMSG_ERROR: u16 = 2;
+/// `UDIAG_SHOW_RQLEN` (request) and `UNIX_DIAG_RQLEN` (reply attribute).
+const UDIAG_SHOW_RQLEN: u32 = 0x10;
+const UNIX_DIAG_RQLEN: u16 = 4;
+/// `TCP_LISTEN`, the state of a listening unix socket too.
+const TCP_LISTEN: u8 = 10;
+/// Sizes of `struct nlmsghdr`, `struct unix_diag_req` and `struct unix_diag_msg`.
+const NLMSG_HDR: usize = 16;
+const UNIX_DIAG_REQ: usize = 24;
+const UNIX_DIAG_MSG: usize = 16;
+
+/// The listen backlog of the listening unix socket with inode `ino`, asked
+/// of sock_diag.
+fn unix_listen_backlog(ino: u64) -> Option<u32> {
+    let ino = u32::try_from(ino).ok()?;
+    let mut reply = [0u8; 512];
+    let n = sys::sock_diag(&unix_diag_request(ino), &mut reply).ok()?;
+    unix_backlog_of_reply(reply.get(..n)?, ino)
+}
+
+/// A `unix_diag_req` for the socket with inode `ino`, showing its queue lengths.
+fn unix_diag_request(ino: u32) -> Vec<u8> {
+    let mut req = Vec::with_capacity(NLMSG_HDR + UNIX_DIAG_REQ);
+    req.extend_from_slice(&((NLMSG_HDR + UNIX_DIAG_REQ) as u32).to_ne_bytes());
+    req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    req.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes());
+    req.extend_from_slice(&[0; 8]); // sequence number, port id
+    req.extend_from_slice(&[1, 0, 0, 0]); // AF_UNIX, protocol, padding
+    req.extend_from_slice(&u32::MAX.to_ne_bytes()); // every state
+    req.extend_from_slice(&ino.to_ne_bytes());
+    req.extend_from_slice(&UDIAG_SHOW_RQLEN.to_ne_bytes());
+    // No cookie (INET_DIAG_NOCOOKIE): look the socket up by inode only.
+    req.extend_from_slice(&u32::MAX.to_ne_bytes());
+    req.extend_from_slice(&u32::MAX.to_ne_bytes());
+    req
+}
+
+/// The backlog in a sock_diag reply about unix socket `ino`: the write
+/// queue of `UNIX_DIAG_RQLEN`, which is the backlog for a listener. `None`
+/// for an error reply, another socket, or one that is not listening.
+fn unix_backlog_of_reply(reply: &[u8], ino: u32) -> Option<u32> {
+    let u16_at = |at: usize| Some(u16::from_ne_bytes(reply.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_ne_bytes(reply.get(at..at + 4)?.try_into().ok()?));
+    let len = (u32_at(0)? as usize).min(reply.len());
+    if u16_at(4)? == NLMSG_ERROR {
+        return None;
+    }
+    let msg = NLMSG_HDR;
+    if *reply.get(msg + 2)? != TCP_LISTEN || u32_at(msg + 4)? != ino {
+        return None;
+    }
+    let mut at = msg + UNIX_DIAG_MSG;
+    while at + 4 <= len {
+        let attr_len = usize::from(u16_at(at)?);
+        if attr_len < 4 {
+            return None;
+        }
+        if u16_at(at + 2)? == UNIX_DIAG_RQLEN && attr_len >= 12 {
+            return u32_at(at + 8);
+        }
+        at += (attr_len + 3) & !3;
+    }
+    None
 }
 
 /// The socket tuple of fd `fd` of process `pid`, as the probe builds it
@@ -168,6 +256,7 @@ fn ordered<T>(local: T, remote: T, inbound: bool) -> (T, T) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::fd::AsRawFd;
 
     fn inet(a: [u8; 4], port: u16) -> Vec<u8> {
         let mut raw = vec![2, 0];
@@ -271,6 +360,47 @@ mod tests {
         drop(client);
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
         assert_eq!(sys::tcp_listen_queue(a.as_fd()), None, "not TCP");
+    }
+
+    #[test]
+    fn a_unix_listeners_backlog_comes_from_sock_diag() {
+        let path = std::env::temp_dir().join(format!("harrier-diag-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let _client = std::os::unix::net::UnixStream::connect(&path).unwrap();
+        let me = std::process::id() as i32;
+        let (len, max) = listen_queue(me, i64::from(listener.as_raw_fd()));
+        assert_eq!(len, 0, "unix listeners keep no accept-queue count");
+        assert!(max > 0, "the listen backlog");
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        assert_eq!(
+            listen_queue(me, i64::from(a.as_raw_fd())),
+            (0, 0),
+            "not listening"
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn sock_diag_replies_are_read_defensively() {
+        let mut reply = unix_diag_request(77)[..NLMSG_HDR].to_vec();
+        reply.extend_from_slice(&[1, 1, TCP_LISTEN, 0]);
+        reply.extend_from_slice(&77u32.to_ne_bytes());
+        reply.extend_from_slice(&[0xff; 8]);
+        // An attribute before the one wanted, then UNIX_DIAG_RQLEN (0, 5).
+        reply.extend_from_slice(&[6, 0, 0, 0, b'a', 0, 0, 0]);
+        reply.extend_from_slice(&[12, 0, 4, 0, 0, 0, 0, 0, 5, 0, 0, 0]);
+        let len = reply.len() as u32;
+        reply[..4].copy_from_slice(&len.to_ne_bytes());
+        assert_eq!(unix_backlog_of_reply(&reply, 77), Some(5));
+        assert_eq!(unix_backlog_of_reply(&reply, 78), None, "another socket");
+        assert_eq!(unix_backlog_of_reply(&reply[..40], 77), None, "cut short");
+        let mut looping = reply.clone();
+        looping[32] = 0; // an attribute of length 0
+        assert_eq!(unix_backlog_of_reply(&looping, 77), None);
+        let mut error = reply;
+        error[4] = NLMSG_ERROR as u8;
+        assert_eq!(unix_backlog_of_reply(&error, 77), None);
     }
 
     #[test]
