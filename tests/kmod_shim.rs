@@ -857,26 +857,11 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
         .collect()
 }
 
-/// Parameters only the probe can read, by event:
-/// * socketpair `source`/`peer`: kernel addresses of the two sockets (the
-///   shim writes 0; unix tuples' addresses are normalised away likewise).
-/// * accept `queuemax` of a unix listener: the listen backlog lives in the
-///   socket structure, and user space can read it only through sock_diag in
-///   the socket's network namespace (TCP listeners report it in `TCP_INFO`,
-///   and are compared).
+/// Parameters only the probe can read: socketpair's `source`/`peer`, the
+/// kernel addresses of the two sockets (the shim writes 0; unix tuples'
+/// addresses are normalised away likewise).
 fn backend_specific(e: &EventRef<'_>, param: &str) -> bool {
-    let Some(info) = e.info() else { return false };
-    match info.name {
-        "socketpair" => matches!(param, "source" | "peer"),
-        "accept" | "accept4" => {
-            param == "queuemax"
-                && matches!(
-                    param_named(e, "tuple"),
-                    Some(ParamValue::SockTuple(driver::param::SockTuple::Unix { .. }))
-                )
-        }
-        _ => false,
-    }
+    e.info().is_some_and(|i| i.name == "socketpair") && matches!(param, "source" | "peer")
 }
 
 /// Whether the `ino` of `e` is of an inode the workload made, new in each
