@@ -6,6 +6,7 @@
 use super::params::{self, PeerArg, Src};
 use super::procinfo::{self, ProcInfo};
 use super::socket::{listen_queue, parse_sockaddr, push_tuple};
+use crate::param::SockAddr;
 use crate::sys;
 use crate::{event_info, EventBuilder, EventCode, ParamInfo, ParamType, ParamValue};
 
@@ -294,9 +295,10 @@ impl Encoder {
             }
             Src::SockAddr(i) => {
                 let raw = read_bytes(call.tid, arg(i), (arg(i + 1) as usize).min(SOCKADDR_MAX));
+                // The probe writes inet, inet6 and unix addresses; others are empty.
                 match parse_sockaddr(&raw) {
+                    Some(SockAddr::Other { .. }) | None => b.empty(),
                     Some(addr) => b.sockaddr(&addr),
-                    None => b.empty(),
                 };
             }
             Src::TupleOfArg { fd, inbound, peer } => {
