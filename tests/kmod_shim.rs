@@ -1029,6 +1029,13 @@ s.sendmsg([b"udp-", b"sendmsg"], [], 0, ("127.0.0.1", port))
 r.recvmsg(64)
 s.sendto(b"no-address", ("127.0.0.1", port))
 r.recv(64)
+libc.connect(s.fileno(), bytes(16), 16)  # AF_UNSPEC: no address to show
+try:
+    n = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    n.bind((0, 0))  # a family without tuples or shown addresses
+    n.sendto(b"", (0, 0))
+except OSError:
+    pass
 try:
     r6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     r6.bind(("::1", port))
