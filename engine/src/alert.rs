@@ -184,10 +184,14 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// This machine's host name (`/proc/sys/kernel/hostname`), or `localhost`.
+/// The host name alerts carry: `HARRIER_HOSTNAME` when set (in a pod, the
+/// container's own host name is the pod's, so a DaemonSet passes the node
+/// name there, as Falco does with `FALCO_HOSTNAME`), else this machine's
+/// (`/proc/sys/kernel/hostname`), else `localhost`.
 pub fn local_hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
+    std::env::var("HARRIER_HOSTNAME")
         .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".to_string())

@@ -61,7 +61,10 @@ pub fn scan() -> Result<Scan> {
     ProcScanner::default().scan()
 }
 
-/// A scanner with configurable roots (the defaults are `/proc` and `/etc`).
+/// A scanner with configurable roots. The defaults are `/proc` and `/etc`
+/// under `$HOST_ROOT` (empty when unset): a container that mounts the host's
+/// `/proc` and `/etc` at `/host/proc` and `/host/etc` sets `HOST_ROOT=/host`,
+/// the variable Falco and libscap read for the same purpose.
 #[derive(Debug, Clone)]
 pub struct ProcScanner {
     proc_root: PathBuf,
@@ -70,14 +73,20 @@ pub struct ProcScanner {
 
 impl Default for ProcScanner {
     fn default() -> Self {
-        ProcScanner {
-            proc_root: PathBuf::from("/proc"),
-            etc_root: PathBuf::from("/etc"),
-        }
+        ProcScanner::host_root(std::env::var_os("HOST_ROOT").unwrap_or_else(|| "/".into()))
     }
 }
 
 impl ProcScanner {
+    /// Reads `proc` and `etc` under `root` (`/` for this system's own).
+    pub fn host_root(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        ProcScanner {
+            proc_root: root.join("proc"),
+            etc_root: root.join("etc"),
+        }
+    }
+
     /// Reads processes from `proc_root` instead of `/proc` (e.g. a host's
     /// `/proc` mounted into a container at `/host/proc`).
     pub fn proc_root(mut self, proc_root: impl Into<PathBuf>) -> Self {
@@ -174,6 +183,21 @@ mod tests {
         assert!(me.pfminor > 0);
         assert_eq!(me.root, "/");
         assert!(scan.stats.processes > 1 && scan.stats.threads >= scan.stats.processes);
+    }
+
+    #[test]
+    fn a_host_root_prefixes_proc_and_etc() {
+        let host = ProcScanner::host_root("/").scan().unwrap();
+        assert!(host.stats.processes > 1);
+        let dir = std::env::temp_dir().join(format!("harrier-host-root-{}", std::process::id()));
+        fs::create_dir_all(dir.join("proc")).unwrap();
+        let empty = ProcScanner::host_root(&dir).scan().unwrap();
+        assert_eq!(empty.stats.processes, 0, "an empty proc under the root");
+        fs::remove_dir_all(&dir).unwrap();
+        let err = ProcScanner::host_root("/nonexistent-root")
+            .scan()
+            .unwrap_err();
+        assert!(err.to_string().contains("/nonexistent-root/proc"), "{err}");
     }
 
     #[test]
