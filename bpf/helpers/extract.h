@@ -13,9 +13,10 @@
 #define PATH_BUF 4096
 #define PATH_MASK (PATH_BUF - 1)
 
+/* The current task, untrusted (see UNTRUSTED); a helper taking a task needs bpf_get_current_task_btf(). */
 static __always_inline struct task_struct *current_task(void)
 {
-	return bpf_get_current_task_btf();
+	return UNTRUSTED(bpf_get_current_task_btf(), struct task_struct);
 }
 
 static __always_inline struct file *task_fd_file(struct task_struct *t, long fd)

@@ -47,6 +47,15 @@ static __always_inline void *read_kernel_ptr(const void *ptr)
  */
 #define KPTR(ptr, type) ((ptr) ? bpf_core_cast((void *)(unsigned long)(ptr), type) : (type *)0)
 
+/*
+ * Re-types a trusted BTF pointer (a tracepoint argument, the current task) as
+ * an untrusted one. Loads through it are the same fault-safe loads, but the
+ * verifier no longer checks, at each pointer field read through it, whether
+ * the field keeps the trust: each check searches the kernel's whole BTF by
+ * name, and those searches were most of the probe's load time.
+ */
+#define UNTRUSTED(ptr, type) bpf_core_cast(ptr, type)
+
 static __always_inline __u16 swap16(__u16 v)
 {
 	return (v >> 8) | (v << 8);

@@ -87,17 +87,18 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	if (!task_wanted(pid_tgid >> 32))
 		return 0;
 	struct task_struct *t = current_task();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	int is_execveat = regs && regs->orig_ax == NR_execveat;
 	__u32 nr = is_execveat ? NR_execveat : NR_execve;
 	if (!syscall_interesting(nr))
 		return 0;
+	struct linux_binprm *b = UNTRUSTED(bprm, struct linux_binprm);
 	EVT_OPEN(is_execveat ? 30 : 31);
 	store_s64(s, 0);
 	store_proc_common(s, t);
-	store_exec_tail(s, t, bprm->file);
+	store_exec_tail(s, t, b->file);
 	if (!is_execveat)
-		store_kernel_str(s, bprm->filename, PATH_MAX_LEN);
+		store_kernel_str(s, b->filename, PATH_MAX_LEN);
 	evt_submit(s, is_execveat ? PPME_SYSCALL_EXECVEAT_X : PPME_SYSCALL_EXECVE_19_X, (__u32)pid_tgid, DROP_EXEC);
 	return 0;
 }

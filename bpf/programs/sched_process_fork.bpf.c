@@ -65,12 +65,13 @@ static __always_inline void follow_tree(struct task_struct *parent, struct task_
 }
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *new_task)
 {
+	struct task_struct *child = UNTRUSTED(new_task, struct task_struct);
 	follow_tree(parent, child);
 	if (!task_wanted(child->tgid))
 		return 0;
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(current_task());
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	__u64 kflags = 0;
 	__u16 type = fork_event(regs, &kflags);
 	__u32 nr = regs ? regs->orig_ax : NR_clone;
