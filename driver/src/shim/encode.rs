@@ -76,6 +76,17 @@ pub(crate) fn read_bytes(tid: i32, addr: u64, len: usize) -> Vec<u8> {
     buf
 }
 
+/// Reads exactly `len` bytes from the tracee, or nothing when part of them
+/// is unreadable (the probe's buffer reads are all or nothing).
+fn read_all(tid: i32, addr: u64, len: usize) -> Vec<u8> {
+    let buf = read_bytes(tid, addr, len);
+    if buf.len() == len {
+        buf
+    } else {
+        Vec::new()
+    }
+}
+
 /// The encoder of one tracer: a reused builder and output buffer.
 #[derive(Debug)]
 pub(crate) struct Encoder {
@@ -202,11 +213,11 @@ impl Encoder {
             Src::ArgMask(i, mask) => push_int(b, p.ty, (arg(i) & u64::from(mask)) as i64),
             Src::Data(i) => {
                 let len = io_len(call.ret, self.snaplen);
-                b.bytes(read_bytes(call.tid, arg(i), len));
+                b.bytes(read_all(call.tid, arg(i), len));
             }
             Src::Buf { ptr, len } => {
                 let len = arg(len).min(u64::from(self.snaplen)) as usize;
-                b.bytes(read_bytes(call.tid, arg(ptr), len));
+                b.bytes(read_all(call.tid, arg(ptr), len));
             }
             Src::IovData(i) => {
                 let len = io_len(call.ret, self.snaplen);
@@ -228,15 +239,14 @@ impl Encoder {
             }
             Src::MsgControl(i) => {
                 let msg = MsgHdr::cached(&mut self.facts, call, i);
-                // The probe takes the length as a u32 and reads all of it or nothing.
+                // The probe takes the length as a u32.
                 let len = u64::from(msg.controllen as u32);
                 let want = if call.ret >= 0 && len < MSG_CONTROL_MAX {
                     len as usize
                 } else {
                     0
                 };
-                let data = read_bytes(call.tid, msg.control, want);
-                b.bytes(if data.len() == want { &data[..] } else { &[] });
+                b.bytes(read_all(call.tid, msg.control, want));
             }
             Src::RetSize => push_int(b, p.ty, call.ret.max(0)),
             Src::OpenFlags(i) => push_int(b, p.ty, i64::from(open_flags(call, arg(i)))),
@@ -536,7 +546,9 @@ fn io_len(ret: i64, snaplen: u32) -> usize {
     }
 }
 
-/// Gathers up to `limit` bytes from an iovec array; also returns the total length.
+/// Gathers up to `limit` bytes from an iovec array; also returns the total
+/// length. As in the probe, an unreadable piece adds nothing and the
+/// gathering goes on with the next.
 fn read_iovecs(tid: i32, iov: u64, count: u64, limit: usize) -> (Vec<u8>, u64) {
     let count = (count as usize).min(MAX_IOVECS);
     let raw = read_bytes(tid, iov, count * 16);
@@ -545,10 +557,10 @@ fn read_iovecs(tid: i32, iov: u64, count: u64, limit: usize) -> (Vec<u8>, u64) {
     for entry in raw.chunks_exact(16) {
         let base = u64::from_le_bytes(entry[..8].try_into().unwrap_or([0; 8]));
         let len = u64::from_le_bytes(entry[8..].try_into().unwrap_or([0; 8]));
-        total = total.saturating_add(len);
+        total = total.wrapping_add(len);
         let want = (len as usize).min(limit.saturating_sub(data.len()));
         if want > 0 {
-            data.extend(read_bytes(tid, base, want));
+            data.extend(read_all(tid, base, want));
         }
     }
     (data, total)
@@ -656,5 +668,16 @@ mod tests {
         assert_eq!((&gathered[..], total), (&b"payl"[..], 7));
         let unreadable = MsgHdr::read(me, 8);
         assert_eq!((unreadable.iov, unreadable.iovlen), (0, 0));
+    }
+
+    #[test]
+    fn an_unreadable_piece_adds_nothing_and_the_rest_is_gathered() {
+        let data = *b"payload";
+        // An iovec at an unmapped address, then a readable one.
+        let iov = [8u64, 4, data.as_ptr() as u64, data.len() as u64];
+        let me = std::process::id() as i32;
+        let (gathered, total) = read_iovecs(me, iov.as_ptr() as u64, 2, 64);
+        assert_eq!((&gathered[..], total), (&b"payload"[..], 11));
+        assert!(read_all(me, data.as_ptr() as u64, 4096 * 1024).is_empty());
     }
 }
