@@ -81,6 +81,9 @@ impl Run {
     }
 }
 
+/// `PPM_O_F_CREATED`: the open created its file.
+const PPM_O_F_CREATED: u32 = 1 << 14;
+
 fn options(argv: &[&str], syscalls: &str) -> KmodOptions {
     let mut options =
         KmodOptions::new(KmodSource::Spawn(argv.iter().map(OsString::from).collect()));
@@ -172,7 +175,10 @@ fn failed_execve_reports_the_error_and_the_path() {
 fn open_family_and_close() {
     let dir = tmpdir("open");
     let file = dir.join("made");
-    let script = format!("echo hi > {0}; cat {0} > /dev/null", file.display());
+    let script = format!(
+        "echo hi > {0}; echo more >> {0}; cat {0} > /dev/null",
+        file.display()
+    );
     let Some(r) = run(&["/bin/sh", "-c", &script], "openat,open,close") else {
         return;
     };
@@ -184,7 +190,11 @@ fn open_family_and_close() {
             Run::param(e, "name") == ParamValue::Str(Box::leak(path.clone().into_boxed_slice()))
         })
         .collect();
-    assert_eq!(opens.len(), 2, "created by the shell, read by cat");
+    assert_eq!(
+        opens.len(),
+        3,
+        "created and appended to by the shell, read by cat"
+    );
     for ev in &opens {
         Run::check_types(ev);
         assert!(matches!(Run::param(ev, "fd"), ParamValue::Fd(fd) if fd >= 0));
@@ -196,10 +206,14 @@ fn open_family_and_close() {
         matches!(Run::param(&opens[0], "flags"), ParamValue::Flags(f) if f & (2 | 4 | 256) == 2 | 4 | 256)
     );
     assert_eq!(Run::param(&opens[0], "mode"), ParamValue::Uint(0o666));
+    let created = |e: &EventRef<'_>| matches!(Run::param(e, "flags"), ParamValue::Flags(f) if f & PPM_O_F_CREATED != 0);
+    assert!(created(&opens[0]), "the first redirect created the file");
+    assert!(!created(&opens[1]), "the append found it");
     assert!(
-        matches!(Run::param(&opens[1], "flags"), ParamValue::Flags(f) if f & 3 == 1),
+        matches!(Run::param(&opens[2], "flags"), ParamValue::Flags(f) if f & 3 == 1),
         "O_RDONLY"
     );
+    assert!(!created(&opens[2]));
     let closes = r.of(EventCode::CLOSE_X);
     assert!(!closes.is_empty());
     for ev in &closes {
@@ -869,7 +883,7 @@ fn backend_specific(e: &EventRef<'_>, param: &str) -> bool {
 fn new_inode(e: &EventRef<'_>) -> bool {
     match e.info().map(|i| i.name) {
         Some("open" | "openat" | "openat2") => {
-            matches!(param_named(e, "flags"), Some(ParamValue::Flags(f)) if f & (1 << 14) != 0)
+            matches!(param_named(e, "flags"), Some(ParamValue::Flags(f)) if f & PPM_O_F_CREATED != 0)
         }
         Some("pipe" | "pipe2") => param_named(e, "res") == Some(ParamValue::Errno(0)),
         _ => false,
@@ -1001,6 +1015,8 @@ const MESSAGES_WORKLOAD: &str = r#"
 import array, ctypes, os, socket, sys, time
 
 port = int(sys.argv[1])
+if len(sys.argv) > 2:
+    os.chdir(sys.argv[2])
 for name in ("made", "made-at", "made2", "u.sock"):
     try:
         os.unlink(name)
@@ -1173,6 +1189,142 @@ fn bpf_and_shim_agree_on_messages_capabilities_prctl_and_created_files() {
         "execve,open,openat,openat2,socketpair,socket,bind,listen,connect,accept,accept4,\
          sendto,recvfrom,sendmsg,recvmsg,capset,prctl",
     );
+}
+
+/// The socket tuple parameter of `ev`.
+fn tuple_of<'e>(ev: &EventRef<'e>) -> driver::param::SockTuple<'e> {
+    match param_named(ev, "tuple") {
+        Some(ParamValue::SockTuple(t)) => t,
+        other => panic!("tuple: {other:?}"),
+    }
+}
+
+/// The values the shim reads from msghdrs, `/proc`, `TCP_INFO`, sock_diag
+/// and the entry stop, checked against what the workload did (the
+/// equivalence tests check them against the probe, where it loads).
+#[test]
+fn shim_fills_message_capability_prctl_queue_and_creation_params() {
+    let python = "/usr/bin/python3";
+    if !std::path::Path::new(python).exists() {
+        println!("SKIPPED: the workload needs {python}");
+        return;
+    }
+    let dir = tmpdir("shim-msg");
+    std::fs::write(dir.join("existing"), b"").unwrap();
+    let port = free_port();
+    let (port_arg, dir_arg) = (port.to_string(), dir.display().to_string());
+    let argv = [
+        python,
+        "-I",
+        "-S",
+        "-B",
+        "-c",
+        MESSAGES_WORKLOAD,
+        &port_arg,
+        &dir_arg,
+    ];
+    let Some(r) = run(
+        &argv,
+        "sendmsg,recvmsg,capset,prctl,accept,accept4,openat,openat2",
+    ) else {
+        return;
+    };
+    assert_eq!(r.capture.exit_code(), Some(0), "the workload ran through");
+    for ev in r.parsed() {
+        Run::check_types(&ev);
+    }
+
+    let sends = r.of(EventCode::SENDMSG_X);
+    let recvs = r.of(EventCode::RECVMSG_X);
+    assert!(sends.len() >= 2 && recvs.len() >= 2);
+    assert_eq!(
+        Run::param(&sends[0], "data"),
+        ParamValue::Bytes(b"hello world")
+    );
+    assert_eq!(Run::param(&sends[0], "size"), ParamValue::Uint(11));
+    assert_eq!(
+        Run::param(&recvs[0], "data"),
+        ParamValue::Bytes(b"hello world")
+    );
+    assert_eq!(Run::param(&recvs[0], "size"), ParamValue::Uint(11));
+    // SCM_RIGHTS with two fds: cmsg_len 24, SOL_SOCKET, SCM_RIGHTS, the fds.
+    match Run::param(&recvs[0], "msgcontrol") {
+        ParamValue::Bytes(c) => {
+            assert_eq!(c.len(), 24);
+            assert_eq!(&c[..16], &[24, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+        }
+        other => panic!("msgcontrol: {other:?}"),
+    }
+    // UDP: the peer of the unconnected sender comes from msg_name.
+    use driver::param::SockTuple;
+    let loopback = std::net::Ipv4Addr::LOCALHOST;
+    assert!(
+        matches!(tuple_of(&sends[1]), SockTuple::Inet { dst, dport, .. } if dst == loopback && dport == port)
+    );
+    assert!(
+        matches!(tuple_of(&recvs[1]), SockTuple::Inet { src, dst, dport, .. }
+        if src == loopback && dst == loopback && dport == port)
+    );
+
+    // Capabilities after the call: CAP_SYS_BOOT left the effective set only.
+    let capset = &r.of(EventCode::CAPSET_X)[0];
+    let cap = |name| match Run::param(capset, name) {
+        ParamValue::Uint(v) => v,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(cap("cap_effective"), cap("cap_permitted") & !(1 << 22));
+
+    let prctls = r.of(EventCode::PRCTL_X);
+    assert_eq!(prctls.len(), 3);
+    for ev in &prctls[..2] {
+        assert_eq!(
+            Run::param(ev, "arg2_str"),
+            ParamValue::Str(b"harrier-equival")
+        );
+        assert_eq!(Run::param(ev, "arg2_int"), ParamValue::Int(0));
+    }
+    assert_eq!(Run::param(&prctls[2], "option"), ParamValue::EnumFlags(4));
+    assert_eq!(Run::param(&prctls[2], "arg2_str"), ParamValue::Empty);
+    assert_eq!(Run::param(&prctls[2], "arg2_int"), ParamValue::Int(1));
+
+    // Three connections queued on a backlog of 4, accepted one by one
+    // (accept4, accept4, accept); then a unix listener with a backlog of 3.
+    let queue = |ev: &EventRef<'_>| {
+        ["queuepct", "queuelen", "queuemax"].map(|p| match Run::param(ev, p) {
+            ParamValue::Uint(v) => v,
+            other => panic!("{p}: {other:?}"),
+        })
+    };
+    let accepts4 = r.of(EventCode::ACCEPT4_6_X);
+    let accepts = r.of(EventCode::ACCEPT_5_X);
+    assert_eq!((accepts4.len(), accepts.len()), (3, 1));
+    assert_eq!(queue(&accepts4[0]), [50, 2, 4]);
+    assert_eq!(queue(&accepts4[1]), [25, 1, 4]);
+    assert_eq!(queue(&accepts[0]), [0, 0, 4]);
+    assert_eq!(queue(&accepts4[2]), [0, 0, 3]);
+    assert_eq!(
+        Run::param(&accepts4[0], "flags"),
+        ParamValue::Int(4096),
+        "SOCK_CLOEXEC"
+    );
+
+    // O_CREAT opens: only those that made the file say so.
+    let created = |name: &[u8]| -> Vec<bool> {
+        r.parsed()
+            .filter(|e| matches!(e.code(), EventCode::OPENAT_2_X | EventCode::OPENAT2_X))
+            .filter(|e| Run::param(e, "name") == ParamValue::Str(Box::leak(name.into())))
+            .map(|e| matches!(Run::param(&e, "flags"), ParamValue::Flags(f) if f & PPM_O_F_CREATED != 0))
+            .collect()
+    };
+    assert_eq!(created(b"made"), [true]);
+    assert_eq!(
+        created(b"existing"),
+        [false, false],
+        "opened, then O_EXCL failed"
+    );
+    assert_eq!(created(b"made-at"), [true]);
+    assert_eq!(created(b"made2"), [true]);
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
