@@ -11,27 +11,33 @@
 //! `/proc/<tid>/fd/<dirfd>`, `/proc/<tid>/root`), except that absolute
 //! symlinks met on the way resolve in the tracer's root.
 
-use super::encode::read_bytes;
-use super::encode::read_string;
+use super::encode::{read_bytes, read_string};
 
 const NR_OPEN: u64 = 2;
 const NR_OPENAT: u64 = 257;
 const NR_OPENAT2: u64 = 437;
 const O_CREAT: u64 = 0o100;
 const AT_FDCWD: i32 = -100;
+/// openat2's `RESOLVE_IN_ROOT`: absolute paths start at the dirfd.
+const RESOLVE_IN_ROOT: u64 = 0x10;
 const PATH_MAX: usize = 4096;
 
 /// Whether syscall `nr` of thread `tid`, at its entry with `args`, is an
 /// `O_CREAT` open whose target does not exist.
 pub(crate) fn creates(tid: i32, nr: u64, args: &[u64; 6]) -> bool {
-    let (dirfd, path, flags) = match nr {
-        NR_OPEN => (AT_FDCWD, args[0], args[1]),
-        NR_OPENAT => (args[0] as i32, args[1], args[2]),
+    let (dirfd, path, flags, in_root) = match nr {
+        NR_OPEN => (AT_FDCWD, args[0], args[1], false),
+        NR_OPENAT => (args[0] as i32, args[1], args[2], false),
         NR_OPENAT2 => {
-            // struct open_how: flags is its first u64.
-            let how = read_bytes(tid, args[2], 8);
-            let flags = how.try_into().map_or(0, u64::from_le_bytes);
-            (args[0] as i32, args[1], flags)
+            // struct open_how: flags, mode, resolve (u64 each).
+            let how = read_bytes(tid, args[2], 24);
+            let word = |i: usize| {
+                how.get(i * 8..i * 8 + 8)
+                    .and_then(|w| w.try_into().ok())
+                    .map_or(0, u64::from_le_bytes)
+            };
+            let in_root = word(2) & RESOLVE_IN_ROOT != 0;
+            (args[0] as i32, args[1], word(0), in_root)
         }
         _ => return false,
     };
@@ -39,14 +45,16 @@ pub(crate) fn creates(tid: i32, nr: u64, args: &[u64; 6]) -> bool {
         return false;
     }
     match read_string(tid, path, PATH_MAX) {
-        Some(path) if !path.is_empty() => is_absent(&resolved(tid, dirfd, &path)),
+        Some(path) if !path.is_empty() => is_absent(&resolved(tid, dirfd, &path, in_root)),
         _ => false,
     }
 }
 
-/// The path the tracee means, as seen from the tracer through `/proc`.
-fn resolved(tid: i32, dirfd: i32, path: &[u8]) -> Vec<u8> {
-    let base = if path.first() == Some(&b'/') {
+/// The path the tracee means, as seen from the tracer through `/proc`
+/// (`in_root`: an absolute path starts at `dirfd`, openat2's
+/// `RESOLVE_IN_ROOT`).
+fn resolved(tid: i32, dirfd: i32, path: &[u8], in_root: bool) -> Vec<u8> {
+    let base = if path.first() == Some(&b'/') && !in_root {
         format!("/proc/{tid}/root")
     } else if dirfd == AT_FDCWD {
         format!("/proc/{tid}/cwd/")
@@ -72,9 +80,10 @@ mod tests {
 
     #[test]
     fn paths_resolve_through_the_tracees_proc_links() {
-        assert_eq!(resolved(7, AT_FDCWD, b"a/b"), b"/proc/7/cwd/a/b");
-        assert_eq!(resolved(7, 3, b"a"), b"/proc/7/fd/3/a");
-        assert_eq!(resolved(7, 3, b"/etc/x"), b"/proc/7/root/etc/x");
+        assert_eq!(resolved(7, AT_FDCWD, b"a/b", false), b"/proc/7/cwd/a/b");
+        assert_eq!(resolved(7, 3, b"a", false), b"/proc/7/fd/3/a");
+        assert_eq!(resolved(7, 3, b"/etc/x", false), b"/proc/7/root/etc/x");
+        assert_eq!(resolved(7, 3, b"/etc/x", true), b"/proc/7/fd/3//etc/x");
     }
 
     #[test]
@@ -84,7 +93,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let there = dir.join("there");
         std::fs::write(&there, b"").unwrap();
-        let abs = |p: &std::path::Path| resolved(me, AT_FDCWD, p.as_os_str().as_encoded_bytes());
+        let abs =
+            |p: &std::path::Path| resolved(me, AT_FDCWD, p.as_os_str().as_encoded_bytes(), false);
         assert!(!is_absent(&abs(&there)));
         assert!(is_absent(&abs(&dir.join("missing"))));
         std::fs::remove_dir_all(&dir).unwrap();
