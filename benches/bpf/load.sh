@@ -27,9 +27,12 @@ for _ in $(seq "$rounds"); do
 done | median | awk -v r="$rounds" '{printf "load: %.3f s (median of %d runs of capture -- /bin/true)\n", $1 / 1000, r}'
 
 # verifier: prog NAME insns N states N peak_states N max_states_per_insn N time_us N
-stats="$(HARRIER_BPF_VERIFIER_STATS=1 "$harrier" capture -w /dev/null -- /bin/true 2>&1 >/dev/null |
-    grep '^verifier: prog ' || true)"
+out="$(HARRIER_BPF_VERIFIER_STATS=1 "$harrier" capture -w /dev/null -- /bin/true 2>&1 >/dev/null || true)"
+stats="$(grep '^verifier: prog ' <<<"$out" || true)"
 [ -n "$stats" ] || { echo "no verifier figures: the probe did not load" >&2; exit 1; }
+# verifier: probe load_ms N object_load_ms N (this run, slowed a little by the statistics)
+grep '^verifier: probe ' <<<"$out" |
+    awk '{printf "probe: %.1f ms to load, of which %.1f ms in bpf_object__load (with statistics)\n", $4, $6}'
 echo "largest programs:        insns   states  max/insn  verify ms"
 sort -k5,5nr <<<"$stats" | head -8 |
     awk '{printf "  %-20s %9d %8d %9d %10.1f\n", $3, $5, $7, $11, $13 / 1000}'

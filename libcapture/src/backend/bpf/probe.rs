@@ -3,6 +3,7 @@
 
 use std::mem::MaybeUninit;
 use std::os::fd::AsFd;
+use std::time::Instant;
 
 use libbpf_rs::skel::{OpenSkel, SkelBuilder};
 use libbpf_rs::{Link, MapCore, MapFlags, MapHandle, MapType, OpenObject};
@@ -63,6 +64,7 @@ fn bpf_err(call: &'static str) -> impl FnOnce(libbpf_rs::Error) -> Error {
 impl Probe {
     /// Opens and loads the probe (nothing is attached yet).
     pub(crate) fn load(config: &ProbeConfig) -> Result<Probe, Error> {
+        let started = Instant::now();
         let verifier_stats = verifier::wanted();
         libbpf_rs::set_print(Some(if verifier_stats {
             (libbpf_rs::PrintLevel::Debug, verifier::print)
@@ -117,7 +119,14 @@ impl Probe {
                 prog.set_log_level(verifier::LOG_LEVEL_STATS);
             }
         }
+        let loading = Instant::now();
         let skel = open.load().map_err(bpf_err("bpf_object__load (probe)"))?;
+        if verifier_stats {
+            eprintln!(
+                "{}",
+                verifier::load_line(started.elapsed(), loading.elapsed())
+            );
+        }
         let mut probe = Probe {
             skel,
             rings,

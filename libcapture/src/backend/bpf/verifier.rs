@@ -5,7 +5,10 @@
 //!
 //! ```text
 //! verifier: prog sched_process_exec insns 8343 states 456 peak_states 294 max_states_per_insn 7 time_us 45687
+//! verifier: probe load_ms 92.4 object_load_ms 81.0
 //! ```
+
+use std::time::Duration;
 
 /// Environment variable: when set (to anything), every program is loaded with
 /// the verifier's statistics log and one line per program goes to stderr.
@@ -77,6 +80,17 @@ pub(crate) fn parse(message: &str) -> Option<ProgStats> {
     Some(stats)
 }
 
+/// The line closing a load with statistics: the whole of `Probe::load` so
+/// far (rings, open, load) and `bpf_object__load` alone (CO-RE relocation
+/// and the kernel's checks of every program).
+pub(crate) fn load_line(total: Duration, object_load: Duration) -> String {
+    format!(
+        "verifier: probe load_ms {:.1} object_load_ms {:.1}",
+        total.as_secs_f64() * 1e3,
+        object_load.as_secs_f64() * 1e3
+    )
+}
+
 /// libbpf's print callback during a load with statistics: one line per
 /// program, warnings as usual, other debug messages dropped.
 pub(crate) fn print(level: libbpf_rs::PrintLevel, message: String) {
@@ -118,6 +132,14 @@ mod tests {
             stats.to_string(),
             "verifier: prog sched_process_exec insns 8343 states 456 peak_states 294 \
              max_states_per_insn 7 time_us 45687"
+        );
+    }
+
+    #[test]
+    fn the_load_line_gives_milliseconds() {
+        assert_eq!(
+            load_line(Duration::from_micros(92_440), Duration::from_micros(81_000)),
+            "verifier: probe load_ms 92.4 object_load_ms 81.0"
         );
     }
 
