@@ -4,9 +4,11 @@
 //! Syscalls without dedicated events are reported as `GENERIC_E`/`GENERIC_X`
 //! carrying the `ppm_sc` code; viewers name those events after the syscall.
 
+mod category;
 mod ppm_sc;
 mod x86_64;
 
+pub use category::ppm_sc_category;
 pub use ppm_sc::PPM_SC_NAMES;
 
 use crate::table::EventCode;
