@@ -6,9 +6,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use driver::EventCode;
 use engine::syscall::{Format, Inspector, Limits};
 use libcapture::scap::{Block, ScapFile};
 
@@ -65,6 +67,15 @@ fn sysdig(path: &Path, format: &str) -> Vec<String> {
 
 /// Replays `path` and renders the events sysdig shows with `format`.
 fn ours(path: &Path, format: &str) -> Vec<String> {
+    ours_marked(path, format)
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect()
+}
+
+/// Like [`ours`], each line marked with whether its event is generic
+/// (`GENERIC_E`/`GENERIC_X`, named after the syscall it carries).
+fn ours_marked(path: &Path, format: &str) -> Vec<(bool, String)> {
     let file = ScapFile::open(path).expect("open capture");
     let snapshot = file.snapshot().expect("capture metadata");
     let format = Format::parse(format).expect("format");
@@ -78,9 +89,11 @@ fn ours(path: &Path, format: &str) -> Vec<String> {
         if !evt.is_visible() {
             continue;
         }
+        let code = evt.evt.code();
+        let generic = code == EventCode::GENERIC_E || code == EventCode::GENERIC_X;
         let mut line = String::new();
         if format.render_sysdig(&evt, &mut line) {
-            lines.push(line);
+            lines.push((generic, line));
         }
     }
     lines
@@ -128,6 +141,7 @@ const FIELDS: &[&str] = &[
     "evt.is_io",
     "evt.io_dir",
     "evt.is_wait",
+    "evt.category",
     "evt.is_open_read",
     "evt.is_open_write",
     "evt.arg[0]",
@@ -249,4 +263,33 @@ fn field_values_match_sysdig() {
         }
     }
     assert!(compared > 100_000, "only {compared} values compared");
+}
+
+/// A generic event takes the category of the syscall it carries (libscap's
+/// syscall info table), not the generic event's own `other`.
+#[test]
+fn generic_event_categories_match_sysdig() {
+    if sysdig_missing() {
+        return;
+    }
+    let format = "%evt.num %evt.type %evt.category";
+    let mut generic = 0usize;
+    let mut categories = BTreeSet::new();
+    for path in captures() {
+        let (theirs, mine) = (sysdig(&path, format), ours_marked(&path, format));
+        assert_eq!(theirs.len(), mine.len(), "{}: line count", name(&path));
+        for (t, (is_generic, m)) in theirs.iter().zip(&mine) {
+            if !is_generic {
+                continue;
+            }
+            assert_eq!(t, m, "{}: generic event category", name(&path));
+            categories.insert(t.rsplit(' ').next().unwrap_or_default().to_owned());
+            generic += 1;
+        }
+    }
+    assert!(generic >= 100, "only {generic} generic events compared");
+    assert!(
+        categories.len() >= 5,
+        "generic events span only {categories:?}"
+    );
 }

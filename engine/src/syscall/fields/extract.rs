@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use driver::event::EventRef;
 use driver::param::ParamValue;
-use driver::{Category, EventFlags, ParamType};
+use driver::{syscalls, Category, EventCode, EventFlags, ParamType};
 
 use super::super::errno::errno_name;
 use super::super::inspector::SyscallEvent;
@@ -113,17 +113,33 @@ fn category(e: &SyscallEvent<'_>) -> Category {
     e.evt.info().map_or(Category::UNKNOWN, |i| i.category)
 }
 
-/// sysdig's category names; I/O events are named after their fd's kind.
+/// The `ppm_sc` code a generic event carries.
+fn generic_syscall(e: &SyscallEvent<'_>) -> Option<u16> {
+    let code = e.evt.code();
+    if code != EventCode::GENERIC_E && code != EventCode::GENERIC_X {
+        return None;
+    }
+    match e.evt.param(0)?.ok()? {
+        ParamValue::SyscallId(sc) => Some(sc),
+        _ => None,
+    }
+}
+
+/// sysdig's category names. A generic event is named after its syscall's
+/// category; I/O events after their fd's kind, which a generic event
+/// never has.
 fn category_name(e: &SyscallEvent<'_>) -> &'static str {
-    let cat = category(e);
+    let generic = generic_syscall(e);
+    let cat = generic.map_or_else(|| category(e), syscalls::ppm_sc_category);
     if cat.contains(Category::SCHEDULER) {
         return "scheduler";
     }
     match cat.0 & 0x3f {
+        0 if cat.contains(Category::WAIT) => "wait",
         1 => "other",
         2 => "file",
         3 => "net",
-        4 => "ipc",
+        4 => "IPC",
         5 => "memory",
         6 => "process",
         7 => "sleep",
@@ -132,11 +148,25 @@ fn category_name(e: &SyscallEvent<'_>) -> &'static str {
         10 => "user",
         11 => "time",
         12 => "processing",
-        32..=34 => match e.fd.map(|f| f.ty) {
-            Some(t) if t.is_ip_socket() => "net",
-            Some(Kind::UnixSocket | Kind::Fifo) => "ipc",
-            _ => "file",
-        },
+        32..=34 if generic.is_none() => io_subcategory_name(e),
+        _ => "unknown",
+    }
+}
+
+/// The kind of fd an I/O event works on, as sysdig names it; `unknown`
+/// when the fd is not in the table or of a kind it does not group.
+fn io_subcategory_name(e: &SyscallEvent<'_>) -> &'static str {
+    match e.fd.map(|f| f.ty) {
+        Some(Kind::File | Kind::Directory) => "file",
+        Some(t) if t.is_ip_socket() => "net",
+        Some(
+            Kind::Fifo
+            | Kind::UnixSocket
+            | Kind::Event
+            | Kind::SignalFd
+            | Kind::Inotify
+            | Kind::UserFaultFd,
+        ) => "ipc",
         _ => "unknown",
     }
 }
