@@ -142,6 +142,7 @@ const FIELDS: &[&str] = &[
     "evt.io_dir",
     "evt.is_wait",
     "evt.category",
+    "evt.buflen",
     "evt.is_open_read",
     "evt.is_open_write",
     "evt.arg[0]",

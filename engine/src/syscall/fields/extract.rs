@@ -446,8 +446,9 @@ pub fn extract<'e>(ex: &Ex, e: &SyscallEvent<'e>, out: &mut Values<'e>) {
                 out.push(Value::Bytes(Cow::Borrowed(b)));
             }
         }
+        // sysdig counts only I/O on an fd its table knows.
         EvtBuflen => {
-            if category(e).base().0 >= Category::IO_READ.0 {
+            if e.fd.is_some() && category(e).base().0 >= Category::IO_READ.0 {
                 if let Some((_, v)) = res(e).filter(|&(_, v)| v >= 0) {
                     out.push(Value::U64(v as u64));
                 }
