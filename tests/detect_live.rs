@@ -130,3 +130,109 @@ fn a_recorded_live_run_replays_to_the_same_alerts() {
     assert_eq!(live, replayed);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// One sample of a `/metrics` page: the value of `series` (name and labels
+/// exactly as rendered), if present.
+fn sample(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn metrics_show_events_drops_alerts_and_rule_time_while_a_live_run_goes_on() {
+    if !is_root() || !std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+        eprintln!("skipped: live capture needs root and BTF");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("harrier-live-metrics-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("live.yaml");
+    std::fs::write(&rules, RULES).unwrap();
+    let alerts = dir.join("alerts.jsonl");
+    let addr = format!("127.0.0.1:{}", free_port());
+    // Reads /etc/shadow once, after the start-up burst has drained, then
+    // opens /dev/null as fast as it can for a few seconds: far more than a
+    // 4 KiB ring holds.
+    let workload = "import os, time\n\
+                    time.sleep(0.5)\n\
+                    open('/etc/shadow').close()\n\
+                    time.sleep(0.2)\n\
+                    end = time.time() + 4\n\
+                    while time.time() < end:\n\
+                    \x20   for _ in range(2000): os.close(os.open('/dev/null', 0))\n";
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harrier"))
+        .args(["detect", "--live", "--ring-size", "4K", "--rules"])
+        .arg(&rules)
+        .args(["--metrics-listen", &addr, "--output"])
+        .arg(format!("file={}", alerts.display()))
+        .args(["--", "/usr/bin/python3", "-c", workload])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = format!("http://{addr}/metrics");
+    let scrape = || ureq::get(&url).call().ok()?.into_string().ok();
+    let started = std::time::Instant::now();
+    let mut pages = Vec::new();
+    // Scrape while the run goes on; keep pages taken before it ended.
+    while started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let page = scrape();
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        pages.extend(page);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        pages.len() >= 3,
+        "{} scrapes during the run: {stderr}",
+        pages.len()
+    );
+
+    let events: Vec<f64> = pages
+        .iter()
+        .map(|p| sample(p, "harrier_events_read_total").unwrap_or(0.0))
+        .collect();
+    assert!(
+        events.windows(2).all(|w| w[0] <= w[1]) && events.last() > events.first(),
+        "events read grow during the run: {events:?}"
+    );
+    let last = pages.last().unwrap();
+    let drops = sample(
+        last,
+        "harrier_events_dropped_total{category=\"buffer_full\"}",
+    )
+    .unwrap_or_else(|| panic!("no drop series in {last}"));
+    assert!(drops > 0.0, "a 4 KiB ring must overflow, mid-run: {last}");
+    assert_eq!(
+        sample(
+            last,
+            "harrier_alerts_total{rule=\"Shadow read\",priority=\"Warning\"}"
+        ),
+        Some(1.0),
+        "{last}"
+    );
+    let timed = sample(last, "harrier_rule_evaluation_seconds_count").unwrap();
+    let seconds = sample(last, "harrier_rule_evaluation_seconds_sum").unwrap();
+    assert!(timed > 0.0 && seconds > 0.0, "{last}");
+    assert!(
+        timed < events.last().unwrap() / 10.0,
+        "evaluations are sampled, not all timed: {timed} of {events:?}"
+    );
+    assert!(
+        last.contains("harrier_output_deliveries_total{sink=\"file\"} 1\n"),
+        "{last}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -17,7 +17,9 @@ use libcapture::backend::bpf::BpfOptions;
 use libcapture::capture::{Capture, Next, Setting};
 use libcapture::scap::Writer;
 
+use super::syscall::{publish, publish_drops};
 use super::{ruleset, OnAlert};
+use crate::output::metrics::EventMeter;
 
 /// How a live run is scoped.
 #[derive(Debug, Default)]
@@ -28,6 +30,8 @@ pub struct Scope {
     pub command: Vec<String>,
     /// Also record the evaluated events to this .scap file.
     pub record: Option<PathBuf>,
+    /// Bytes of each kernel ring buffer, when not the backend's default.
+    pub ring_bytes: Option<u32>,
 }
 
 impl Scope {
@@ -37,6 +41,7 @@ impl Scope {
             duration: args.duration.map(Duration::from_secs_f64),
             command: args.command.clone(),
             record: args.write.clone(),
+            ring_bytes: args.ring_size,
         }
     }
 }
@@ -52,19 +57,39 @@ fn start_recording(path: &Path, capture: &dyn Capture) -> anyhow::Result<Writer<
     Ok(writer)
 }
 
+/// Parses `8M`, `64K`, `1G` or plain bytes.
+pub fn parse_size(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    let (number, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = number.parse().map_err(|_| format!("bad size `{text}`"))?;
+    n.checked_shl(shift)
+        .filter(|v| v >> shift == n)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| format!("size `{text}` is too large"))
+}
+
 /// Runs the live capture through the rules until Ctrl-C, the duration, or
-/// the watched command's exit; returns the number of events seen.
+/// the watched command's exit, counting into `meter` (events, drops by
+/// category, evaluation time) as it goes; returns the number of events seen.
 pub fn run(
     files: &[PathBuf],
     selection: &Selection,
     scope: &Scope,
     on_alert: &mut OnAlert<'_>,
+    meter: &mut EventMeter,
 ) -> anyhow::Result<u64> {
     let source = SyscallSource;
     let (_, set) = ruleset(files, &source, selection)?;
-    let mut capture = BpfOptions::default()
-        .open()
-        .context("cannot start the eBPF capture")?;
+    let mut options = BpfOptions::default();
+    if let Some(bytes) = scope.ring_bytes {
+        options.ring_bytes = bytes;
+    }
+    let mut capture = options.open().context("cannot start the eBPF capture")?;
     // Backends that can select events in the kernel only produce what rules need.
     capture.configure(Setting::EventCodes(set.event_codes()))?;
     let mut inspector = Inspector::from_snapshot(capture.snapshot(), Limits::default());
@@ -90,6 +115,7 @@ pub fn run(
     let started = Instant::now();
     let mut stopping = false;
     let mut events = 0u64;
+    publish(meter, &capture, 0);
     loop {
         if !stopping {
             let exited = child
@@ -101,23 +127,31 @@ pub fn run(
                 capture.stop()?;
             }
         }
-        match capture.next()? {
+        let due = match capture.next()? {
             Next::Event(captured) => {
                 events += 1;
+                let ts = captured.ts();
                 if let Some(writer) = recording.as_mut() {
                     writer
                         .write_event(captured.cpu, captured.flags, &captured.event)
                         .context("writing the recording")?;
                 }
                 let evt = inspector.process(captured.event, captured.cpu, Some(captured.flags));
-                if let Some(alert) = set.process(&source, &evt, &hostname) {
+                if let Some(alert) = meter.evaluate(|| set.process(&source, &evt, &hostname)) {
                     on_alert(alert)?;
                 }
+                meter.tick_at(ts).then_some(ts)
             }
-            Next::Timeout => {}
+            // Idle: what was counted goes out now, not with the next event.
+            Next::Timeout => Some(now_ns()),
             Next::Eof => break,
+        };
+        if let Some(ts) = due {
+            publish(meter, &capture, ts);
         }
     }
+    meter.publish();
+    publish_drops(meter, &capture);
     if let Some(child) = child.as_mut() {
         let _ = child.wait();
     }
@@ -128,4 +162,27 @@ pub fn run(
             .context("finishing the recording")?;
     }
     Ok(events)
+}
+
+/// The wall clock in event-timestamp units (nanoseconds since the epoch).
+fn now_ns() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_sizes_parse() {
+        assert_eq!(parse_size("4K").unwrap(), 4096);
+        assert_eq!(parse_size("8m").unwrap(), 8 << 20);
+        assert_eq!(parse_size("12345").unwrap(), 12345);
+        assert!(parse_size("8Q").is_err());
+        assert!(parse_size("8G").is_err(), "past u32");
+        assert!(parse_size("K").is_err());
+    }
 }

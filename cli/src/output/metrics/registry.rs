@@ -86,6 +86,65 @@ impl Histogram {
     pub fn count(&self) -> u64 {
         self.0.count.load(Ordering::Relaxed)
     }
+
+    /// An empty set of observations with this histogram's buckets, to
+    /// gather without atomics and add with [`Histogram::merge`].
+    pub fn local(&self) -> LocalHistogram {
+        LocalHistogram {
+            bounds_ns: self
+                .0
+                .bounds
+                .iter()
+                .map(|b| (b * 1e9).round() as u64)
+                .collect(),
+            buckets: vec![0; self.0.bounds.len()],
+            count: 0,
+            sum_ns: 0,
+        }
+    }
+
+    /// Adds what `local` gathered and empties it.
+    pub fn merge(&self, local: &mut LocalHistogram) {
+        if local.count == 0 {
+            return;
+        }
+        let core = &self.0;
+        for (bucket, n) in core.buckets.iter().zip(&mut local.buckets) {
+            if *n > 0 {
+                bucket.fetch_add(std::mem::take(n), Ordering::Relaxed);
+            }
+        }
+        core.count
+            .fetch_add(std::mem::take(&mut local.count), Ordering::Relaxed);
+        core.sum_ns
+            .fetch_add(std::mem::take(&mut local.sum_ns), Ordering::Relaxed);
+    }
+}
+
+/// Observations of one thread not yet added to their [`Histogram`].
+#[derive(Debug, Clone)]
+pub struct LocalHistogram {
+    bounds_ns: Vec<u64>,
+    buckets: Vec<u64>,
+    count: u64,
+    sum_ns: u64,
+}
+
+impl LocalHistogram {
+    /// Records one duration.
+    pub fn observe(&mut self, d: Duration) {
+        let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        if let Some(i) = self.bounds_ns.iter().position(|b| ns <= *b) {
+            self.buckets[i] += 1;
+        }
+        self.count += 1;
+        self.sum_ns = self.sum_ns.saturating_add(ns);
+    }
+
+    /// Observations gathered since the last merge.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
 }
 
 /// Bucket bounds for per-event rule evaluation: 1 µs … 10 ms.
@@ -222,7 +281,7 @@ impl Registry {
     pub fn rule_evaluation(&self) -> Histogram {
         self.histogram(
             "harrier_rule_evaluation_seconds",
-            "Time spent evaluating the ruleset on one event.",
+            "Time spent evaluating the ruleset on one event (one event in 64 is timed).",
             &[],
             &EVAL_BUCKETS,
         )
