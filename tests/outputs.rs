@@ -27,6 +27,9 @@ mod alertmanager;
 #[path = "outputs/tls.rs"]
 mod tls;
 
+#[path = "outputs/batching.rs"]
+mod batching;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -236,6 +236,17 @@ fn alertmanager_receives_every_alert_exactly_once_across_a_kill_and_restart() {
         text.contains("harrier_output_deliveries_total{sink=\"alertmanager\"} 25\n"),
         "{text}"
     );
+    // The alerts spooled while Alertmanager was down go out as one array.
+    let batches: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("harrier_output_batches_total{sink=\"alertmanager\"} "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..25).contains(&batches),
+        "{batches} requests for 25 alerts"
+    );
 
     let report = outputs.shutdown(WAIT);
     let sink = report.sink("alertmanager").unwrap();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::config::{ConfigError, OutputConfig};
 use super::{OutputError, Outputs};
 
-/// `--output`, `--config`, `--metrics-listen`, `--spool-dir`.
+/// `--output`, `--config`, `--metrics-listen`, `--spool-dir`, `--max-batch`.
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct OutputArgs {
     /// Send alerts to a sink (repeatable): stdout, stdout-json, file=PATH,
@@ -24,6 +24,10 @@ pub struct OutputArgs {
     /// Directory where remote sinks keep undelivered alerts across restarts.
     #[arg(long = "spool-dir", value_name = "DIR")]
     pub spool_dir: Option<PathBuf>,
+    /// Most alerts sent in one request to Loki or Alertmanager when several
+    /// are waiting (default 100; 1 sends one request per alert).
+    #[arg(long = "max-batch", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_batch: Option<u32>,
 }
 
 impl OutputArgs {
@@ -45,6 +49,9 @@ impl OutputArgs {
         }
         if let Some(dir) = &self.spool_dir {
             config.delivery.spool_dir = Some(dir.clone());
+        }
+        if let Some(n) = self.max_batch {
+            config.delivery.max_batch = n as usize;
         }
         Ok(config)
     }
@@ -88,6 +95,7 @@ mod tests {
             ))),
             metrics_listen: Some("127.0.0.1:0".into()),
             spool_dir: None,
+            max_batch: Some(7),
         };
         assert!(args.is_set());
         let config = args.to_config().unwrap();
@@ -108,6 +116,7 @@ mod tests {
             matches!(&config.outputs[4].kind, SinkKind::Loki(l) if l.tenant.as_deref() == Some("security"))
         );
         assert_eq!(config.metrics.listen.as_deref(), Some("127.0.0.1:0"));
+        assert_eq!(config.delivery.max_batch, 7, "the flag overrides the file");
         assert!(config.noise.dedup.is_some() && config.noise.rate_limit.is_some());
         assert!(!OutputArgs::default().is_set());
     }

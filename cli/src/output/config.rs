@@ -309,6 +309,10 @@ pub struct DeliveryConfig {
     /// How long shutdown keeps delivering before it persists or counts the rest.
     #[serde(default = "default_shutdown_timeout", deserialize_with = "duration")]
     pub shutdown_timeout: Duration,
+    /// Most alerts one request carries to a sink that takes several (Loki,
+    /// Alertmanager) when several are waiting; 1 sends one per request.
+    #[serde(default = "default_max_batch", deserialize_with = "positive")]
+    pub max_batch: usize,
 }
 
 impl Default for DeliveryConfig {
@@ -320,6 +324,7 @@ impl Default for DeliveryConfig {
             initial_backoff: default_initial_backoff(),
             max_backoff: default_max_backoff(),
             shutdown_timeout: default_shutdown_timeout(),
+            max_batch: default_max_batch(),
         }
     }
 }
@@ -338,6 +343,16 @@ fn default_max_backoff() -> Duration {
 }
 fn default_shutdown_timeout() -> Duration {
     Duration::from_secs(10)
+}
+fn default_max_batch() -> usize {
+    100
+}
+
+fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    match usize::deserialize(d)? {
+        0 => Err(D::Error::custom("must be at least 1")),
+        n => Ok(n),
+    }
 }
 
 /// Rate limiting and deduplication, both off unless configured.
@@ -550,7 +565,7 @@ mod tests {
              outputs:\n\
              - kind: loki\n  url: http://l:3100\n  tenant: t1\n  min_priority: warning\n  gzip: true\n\
              - kind: file\n  path: /tmp/x\n  fsync: always\n  rotate_bytes: 1000\n\
-             delivery:\n  spool_dir: /tmp/s\n  initial_backoff: 50ms\n  max_backoff: 2\n\
+             delivery:\n  spool_dir: /tmp/s\n  initial_backoff: 50ms\n  max_backoff: 2\n  max_batch: 20\n\
              noise:\n  dedup:\n    window: 1m\n    fields: [proc.name]\n",
         )
         .unwrap();
@@ -565,6 +580,10 @@ mod tests {
         }
         assert_eq!(cfg.delivery.initial_backoff, Duration::from_millis(50));
         assert_eq!(cfg.delivery.max_backoff, Duration::from_secs(2));
+        assert_eq!(cfg.delivery.max_batch, 20);
+        assert_eq!(DeliveryConfig::default().max_batch, 100);
+        let err = OutputConfig::from_yaml_str("delivery:\n  max_batch: 0\n").unwrap_err();
+        assert!(err.0.contains("at least 1"), "{err}");
         assert_eq!(cfg.noise.dedup.unwrap().window, Duration::from_secs(60));
         let err = OutputConfig::from_yaml_str("outputs:\n- kind: file\n  paht: /x\n").unwrap_err();
         assert!(err.0.contains("paht"), "{err}");

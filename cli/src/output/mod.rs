@@ -348,8 +348,14 @@ fn start_sink(
         queue_full: delivery::failures(registry, name, "queue_full"),
         gone: delivery::failures(registry, name, "worker_gone"),
     };
+    let max_batch = if sink.batches() {
+        delivery.max_batch.max(1)
+    } else {
+        1
+    };
     let worker = Worker {
         name: name.to_string(),
+        max_batch,
         sink,
         rx,
         backlog,

@@ -72,22 +72,23 @@ impl Backlog {
         }
     }
 
-    /// The oldest pending alert.
-    pub fn peek(&mut self) -> io::Result<Option<Record>> {
+    /// Up to `max` of the oldest pending alerts, in order (at least one
+    /// when any is pending).
+    pub fn peek_batch(&mut self, max: usize) -> io::Result<Vec<Record>> {
         match self {
-            Backlog::Memory { queue, .. } => Ok(queue.front().cloned()),
-            Backlog::Disk(spool) => Ok(spool.peek()?.cloned()),
+            Backlog::Memory { queue, .. } => Ok(queue.iter().take(max).cloned().collect()),
+            Backlog::Disk(spool) => spool.peek_batch(max),
         }
     }
 
-    /// Drops the oldest pending alert.
-    pub fn pop(&mut self) -> io::Result<()> {
+    /// Drops the `n` oldest pending alerts (delivered or given up on).
+    pub fn pop_batch(&mut self, n: usize) -> io::Result<()> {
         match self {
             Backlog::Memory { queue, .. } => {
-                queue.pop_front();
+                queue.drain(..n.min(queue.len()));
                 Ok(())
             }
-            Backlog::Disk(spool) => spool.pop(),
+            Backlog::Disk(spool) => spool.pop_batch(n),
         }
     }
 

@@ -4,11 +4,15 @@
 //! [`Record`] as JSON per line, fsync'd by [`Spool::sync`] after each batch
 //! of appends) and a `cursor`
 //! file naming the next undelivered record (`<segment> <byte offset>`),
-//! replaced atomically after each delivery. Fully delivered segments are
-//! deleted. A crash between a delivery and the cursor update delivers that
-//! one alert again on restart (at least once); a torn last line left by a
+//! replaced atomically after each delivered batch. Fully delivered segments
+//! are deleted. A crash between a delivery and the cursor update delivers
+//! that batch again on restart (at least once); a torn last line left by a
 //! crash mid-append is cut off on open.
+//!
+//! A batch ([`Spool::peek_batch`]) is read ahead of the cursor within one
+//! segment: the segment is deleted only once the cursor leaves it.
 
+use std::collections::VecDeque;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -37,7 +41,9 @@ pub struct Spool {
     read_seg: u64,
     read_off: u64,
     reader: Option<BufReader<File>>,
-    head: Option<(Record, u64)>,
+    /// Lines read past the cursor, not yet popped: the record (`None` for a
+    /// line that did not parse) and its length in bytes.
+    ahead: VecDeque<(Option<Record>, u64)>,
     len: usize,
     bytes: u64,
     corrupt: u64,
@@ -81,7 +87,7 @@ impl Spool {
             read_seg,
             read_off,
             reader: None,
-            head: None,
+            ahead: VecDeque::new(),
             len: 0,
             bytes: 0,
             corrupt: 0,
@@ -203,7 +209,30 @@ impl Spool {
 
     /// The oldest pending record, if any.
     pub fn peek(&mut self) -> io::Result<Option<&Record>> {
-        while self.head.is_none() && self.len > 0 {
+        self.fill(1)?;
+        Ok(self.ahead.iter().find_map(|(r, _)| r.as_ref()))
+    }
+
+    /// Up to `max` of the oldest pending records, in order (fewer when the
+    /// current segment ends first).
+    pub fn peek_batch(&mut self, max: usize) -> io::Result<Vec<Record>> {
+        self.fill(max)?;
+        Ok(self
+            .ahead
+            .iter()
+            .filter_map(|(r, _)| r.clone())
+            .take(max)
+            .collect())
+    }
+
+    /// Reads ahead until `max` records are there, the current segment ends
+    /// with records read, or nothing is pending.
+    fn fill(&mut self, max: usize) -> io::Result<()> {
+        loop {
+            let good = self.ahead.iter().filter(|(r, _)| r.is_some()).count();
+            if good >= max || self.ahead.len() >= self.len {
+                return Ok(());
+            }
             if self.reader.is_none() {
                 let mut file = File::open(segment_path(&self.dir, self.read_seg))?;
                 file.seek(SeekFrom::Start(self.read_off))?;
@@ -215,35 +244,58 @@ impl Spool {
                 None => 0,
             };
             if n > 0 && line.ends_with(b"\n") {
-                match serde_json::from_slice::<Record>(&line) {
-                    Ok(record) => self.head = Some((record, n as u64)),
-                    Err(_) => {
-                        self.corrupt += 1;
-                        self.advance(n as u64)?;
-                    }
+                let record = serde_json::from_slice::<Record>(&line).ok();
+                if record.is_none() {
+                    self.corrupt += 1;
                 }
+                self.ahead.push_back((record, n as u64));
+                if good == 0 && self.ahead.iter().all(|(r, _)| r.is_none()) {
+                    // Nothing deliverable before it: skip at once.
+                    self.pop_lines(self.ahead.len())?;
+                }
+            } else if !self.ahead.is_empty() {
+                // A batch ends with its segment; the next starts in the next one.
+                return Ok(());
             } else if !self.next_segment()? {
                 // Counted records that are not on disk: trust the disk.
                 self.reader = None;
                 self.len = 0;
                 self.bytes = 0;
+                return Ok(());
             }
         }
-        Ok(self.head.as_ref().map(|(r, _)| r))
     }
 
     /// Removes the oldest record (after it was delivered or given up on).
     pub fn pop(&mut self) -> io::Result<()> {
-        if let Some((_, n)) = self.head.take() {
-            self.advance(n)?;
-        }
-        Ok(())
+        self.pop_batch(1)
     }
 
-    fn advance(&mut self, n: u64) -> io::Result<()> {
-        self.read_off += n;
-        self.len = self.len.saturating_sub(1);
-        self.bytes = self.bytes.saturating_sub(n);
+    /// Removes the `n` oldest records (a delivered batch) with one cursor
+    /// update; unreadable lines among them go too.
+    pub fn pop_batch(&mut self, n: usize) -> io::Result<()> {
+        let mut records = 0;
+        let mut lines = 0;
+        for (record, _) in &self.ahead {
+            if record.is_some() {
+                if records == n {
+                    break;
+                }
+                records += 1;
+            }
+            lines += 1;
+        }
+        self.pop_lines(lines)
+    }
+
+    fn pop_lines(&mut self, lines: usize) -> io::Result<()> {
+        if lines == 0 {
+            return Ok(());
+        }
+        let bytes: u64 = self.ahead.drain(..lines).map(|(_, n)| n).sum();
+        self.read_off += bytes;
+        self.len = self.len.saturating_sub(lines);
+        self.bytes = self.bytes.saturating_sub(bytes);
         write_cursor(&self.dir, self.read_seg, self.read_off)
     }
 
@@ -333,6 +385,45 @@ mod tests {
         assert_eq!(spool.take_corrupt(), 1);
         spool.push(&sample(9, Priority::Notice)).unwrap();
         assert_eq!(num(spool.peek().unwrap().unwrap()), 9);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn batches_are_read_ahead_within_a_segment_and_popped_with_one_cursor() {
+        let dir = temp("batch");
+        let mut spool = Spool::open(&dir, 1 << 20).unwrap();
+        for n in 0..4 {
+            spool.push(&sample(n, Priority::Notice)).unwrap();
+        }
+        // Close the segment: the next records go to a second one.
+        spool.writer.as_mut().unwrap().2 = SEGMENT_BYTES;
+        for n in 4..6 {
+            spool.push(&sample(n, Priority::Notice)).unwrap();
+        }
+        let nums = |b: Vec<Record>| b.iter().map(num).collect::<Vec<_>>();
+        assert_eq!(nums(spool.peek_batch(3).unwrap()), [0, 1, 2]);
+        assert_eq!(spool.len(), 6, "reading ahead pops nothing");
+        drop(spool);
+
+        // Not popped before a restart: delivered again.
+        let mut spool = Spool::open(&dir, 1 << 20).unwrap();
+        assert_eq!(nums(spool.peek_batch(3).unwrap()), [0, 1, 2]);
+        spool.pop_batch(3).unwrap();
+        assert_eq!(
+            nums(spool.peek_batch(10).unwrap()),
+            [3],
+            "a batch ends with its segment"
+        );
+        spool.pop_batch(1).unwrap();
+        assert_eq!(nums(spool.peek_batch(10).unwrap()), [4, 5]);
+        assert_eq!(spool.segments, [1], "the finished segment is gone");
+        drop(spool);
+
+        let mut spool = Spool::open(&dir, 1 << 20).unwrap();
+        assert_eq!(spool.len(), 2, "the cursor survived the restart");
+        assert_eq!(nums(spool.peek_batch(10).unwrap()), [4, 5]);
+        spool.pop_batch(2).unwrap();
+        assert!(spool.peek_batch(10).unwrap().is_empty());
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -15,6 +15,8 @@ pub struct SinkStats {
     sink: String,
     /// Alerts the sink accepted.
     pub delivered: Counter,
+    /// Successful requests (a batch of alerts each, or one alert).
+    pub batches: Counter,
     /// Repeated attempts at the oldest pending alert.
     pub retries: Counter,
     /// Alerts written to the on-disk spool.
@@ -39,6 +41,11 @@ impl SinkStats {
             delivered: registry.counter(
                 "harrier_output_deliveries_total",
                 "Alerts delivered, by sink.",
+                l,
+            ),
+            batches: registry.counter(
+                "harrier_output_batches_total",
+                "Successful deliveries of one or more alerts in one request, by sink.",
                 l,
             ),
             retries: registry.counter(
@@ -84,9 +91,10 @@ impl SinkStats {
         failures(&self.registry, &self.sink, reason)
     }
 
-    /// One alert delivered.
-    pub fn ok(&self) {
-        self.delivered.inc();
+    /// `n` alerts delivered in one request.
+    pub fn ok(&self, n: usize) {
+        self.delivered.add(n as u64);
+        self.batches.inc();
         self.up.set(1);
     }
 

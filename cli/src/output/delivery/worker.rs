@@ -62,6 +62,8 @@ pub struct Worker {
     pub(crate) backlog: Backlog,
     pub(crate) stats: SinkStats,
     pub(crate) backoff: Backoff,
+    /// Most alerts per request (1 for sinks that do not batch).
+    pub(crate) max_batch: usize,
 }
 
 impl Worker {
@@ -87,7 +89,13 @@ impl Worker {
                 Ok(Msg::Alert(record)) => {
                     self.stats.dequeued();
                     if self.backlog.is_empty() {
-                        self.first_attempt(record, &mut next_try);
+                        // Whatever else is already waiting goes in the same request.
+                        let mut batch = vec![record];
+                        let shutdown = self.gather(&mut batch);
+                        self.attempt(batch, &mut next_try, false);
+                        if let Some(deadline) = shutdown {
+                            return self.shutdown(deadline);
+                        }
                     } else {
                         self.queue(record, false);
                         // Batch whatever else is waiting into one spool sync.
@@ -107,14 +115,51 @@ impl Worker {
         }
     }
 
-    fn first_attempt(&mut self, record: Record, next_try: &mut Instant) {
-        match self.sink.deliver(&record) {
-            Ok(()) => self.stats.ok(),
+    /// Adds alerts already waiting in the channel to `batch`, up to the
+    /// batch size, without waiting for more. Returns a shutdown deadline if
+    /// one arrived.
+    fn gather(&mut self, batch: &mut Vec<Record>) -> Option<Instant> {
+        while batch.len() < self.max_batch {
+            match self.rx.try_recv() {
+                Ok(Msg::Alert(r)) => {
+                    self.stats.dequeued();
+                    batch.push(r);
+                }
+                Ok(Msg::Shutdown(deadline)) => return Some(deadline),
+                Err(TryRecvError::Empty) => return None,
+                Err(TryRecvError::Disconnected) => return Some(Instant::now()),
+            }
+        }
+        None
+    }
+
+    /// Delivers `batch` (not yet in the backlog) unless older alerts are
+    /// pending. What fails and is worth retrying joins the backlog whole,
+    /// in order; a batch the receiver rejects is retried alert by alert,
+    /// so one bad alert does not take the others down with it. `force`
+    /// ignores the in-memory bound (at shutdown).
+    fn attempt(&mut self, batch: Vec<Record>, next_try: &mut Instant, force: bool) {
+        if !self.backlog.is_empty() {
+            for r in batch {
+                self.queue(r, force);
+            }
+            return;
+        }
+        match self.sink.deliver_batch(&batch) {
+            Ok(()) => self.stats.ok(batch.len()),
             Err(e) if e.retryable => {
                 self.stats.note_error(&self.name, &e);
-                self.queue(record, false);
+                for r in batch {
+                    self.queue(r, force);
+                }
                 self.commit();
                 *next_try = Instant::now() + self.backoff.next_delay();
+            }
+            Err(e) if batch.len() > 1 => {
+                self.stats.note_error(&self.name, &e);
+                for r in batch {
+                    self.attempt(vec![r], next_try, force);
+                }
             }
             Err(e) => self.reject(&e),
         }
@@ -149,31 +194,35 @@ impl Worker {
         self.stats.set_backlog(self.backlog.len());
     }
 
-    /// Delivers from the backlog until it is empty or the sink fails again.
-    /// New alerts keep joining the backlog's end meanwhile. Returns a
-    /// shutdown deadline if one arrived.
+    /// Delivers from the backlog, a batch at a time, until it is empty or
+    /// the sink fails again. New alerts keep joining the backlog's end
+    /// meanwhile. Returns a shutdown deadline if one arrived.
     fn drain(&mut self, next_try: &mut Instant) -> Option<Instant> {
+        // After a rejected batch, its alerts go one by one.
+        let mut singles = 0usize;
         loop {
             let shutdown = self.take_incoming();
-            let peeked = self.backlog.peek();
+            let size = if singles > 0 { 1 } else { self.max_batch };
+            let peeked = self.backlog.peek_batch(size);
             self.count_corrupt();
-            let record = match peeked {
-                Ok(Some(r)) => r,
-                Ok(None) => {
+            let batch = match peeked {
+                Ok(batch) if batch.is_empty() => {
                     self.backoff.reset();
                     return shutdown;
                 }
+                Ok(batch) => batch,
                 Err(e) => {
                     eprintln!("harrier: output {}: spool read failed: {e}", self.name);
                     *next_try = Instant::now() + self.backoff.next_delay();
                     return shutdown;
                 }
             };
-            match self.sink.deliver(&record) {
+            match self.sink.deliver_batch(&batch) {
                 Ok(()) => {
-                    self.stats.ok();
+                    self.stats.ok(batch.len());
                     self.backoff.reset();
-                    self.pop();
+                    self.pop(batch.len());
+                    singles = singles.saturating_sub(1);
                 }
                 Err(e) if e.retryable => {
                     self.stats.retries.inc();
@@ -181,9 +230,14 @@ impl Worker {
                     *next_try = Instant::now() + self.backoff.next_delay();
                     return shutdown;
                 }
+                Err(e) if batch.len() > 1 => {
+                    self.stats.note_error(&self.name, &e);
+                    singles = batch.len();
+                }
                 Err(e) => {
                     self.reject(&e);
-                    self.pop();
+                    self.pop(1);
+                    singles = singles.saturating_sub(1);
                 }
             }
             if shutdown.is_some() {
@@ -192,8 +246,8 @@ impl Worker {
         }
     }
 
-    fn pop(&mut self) {
-        if let Err(e) = self.backlog.pop() {
+    fn pop(&mut self, n: usize) {
+        if let Err(e) = self.backlog.pop_batch(n) {
             eprintln!(
                 "harrier: output {}: spool cursor update failed: {e}",
                 self.name
@@ -264,22 +318,13 @@ impl Worker {
         }
     }
 
-    /// Delivers `pending` in order while the sink takes them; on the first
-    /// retryable failure the rest joins the backlog.
+    /// Delivers `pending` in order, in batches, while the sink takes them;
+    /// after the first retryable failure the rest joins the backlog.
     fn deliver_direct(&mut self, pending: &mut VecDeque<Record>, next_try: &mut Instant) {
-        while let Some(r) = pending.pop_front() {
-            match self.sink.deliver(&r) {
-                Ok(()) => self.stats.ok(),
-                Err(e) if e.retryable => {
-                    self.stats.note_error(&self.name, &e);
-                    self.queue(r, true);
-                    for rest in pending.drain(..) {
-                        self.queue(rest, true);
-                    }
-                    *next_try = Instant::now() + self.backoff.next_delay();
-                }
-                Err(e) => self.reject(&e),
-            }
+        while !pending.is_empty() {
+            let n = self.max_batch.min(pending.len());
+            let batch: Vec<Record> = pending.drain(..n).collect();
+            self.attempt(batch, next_try, true);
         }
     }
 }

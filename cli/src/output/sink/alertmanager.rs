@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use engine::alert::Priority;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::http::HttpClient;
 use super::{DeliveryError, Sink};
@@ -12,7 +12,7 @@ use crate::output::config::AlertmanagerConfig;
 use crate::output::record::Record;
 use engine::alert::rfc3339;
 
-/// One POST per alert, body = a one-element alert array.
+/// One POST per batch of alerts, body = the alert array.
 pub struct AlertmanagerSink {
     url: String,
     client: HttpClient,
@@ -82,6 +82,16 @@ impl AlertmanagerSink {
 
     /// The request body for one alert.
     pub fn body(&self, record: &Record) -> Value {
+        self.batch_body(std::slice::from_ref(record))
+    }
+
+    /// The request body for several alerts, in order.
+    pub fn batch_body(&self, records: &[Record]) -> Value {
+        Value::Array(records.iter().map(|r| self.alert(r)).collect())
+    }
+
+    /// One element of the alert array.
+    fn alert(&self, record: &Record) -> Value {
         let mut annotations = Map::new();
         annotations.insert("info".into(), record.output.clone().into());
         annotations.insert("description".into(), record.output.clone().into());
@@ -98,7 +108,7 @@ impl AlertmanagerSink {
                 .saturating_add(u64::try_from(after.as_nanos()).unwrap_or(u64::MAX));
             alert.insert("endsAt".into(), rfc3339(ends).into());
         }
-        json!([Value::Object(alert)])
+        Value::Object(alert)
     }
 }
 
@@ -129,7 +139,15 @@ pub fn safe_label(name: &str) -> String {
 
 impl Sink for AlertmanagerSink {
     fn deliver(&mut self, record: &Record) -> Result<(), DeliveryError> {
-        let body = self.body(record).to_string();
+        self.deliver_batch(std::slice::from_ref(record))
+    }
+
+    fn batches(&self) -> bool {
+        true
+    }
+
+    fn deliver_batch(&mut self, records: &[Record]) -> Result<(), DeliveryError> {
+        let body = self.batch_body(records).to_string();
         self.client
             .post(&self.url, "application/json", body.as_bytes())
     }

@@ -9,7 +9,8 @@ use super::{DeliveryError, Sink};
 use crate::output::config::LokiConfig;
 use crate::output::record::Record;
 
-/// One push request per alert, one stream with one entry.
+/// One push request per batch of alerts: one stream per label set, its
+/// entries in the order the alerts were raised.
 pub struct LokiSink {
     url: String,
     client: HttpClient,
@@ -65,12 +66,26 @@ impl LokiSink {
 
     /// The push request body for one alert.
     pub fn body(&self, record: &Record) -> Value {
-        json!({
-            "streams": [{
-                "stream": self.labels(record),
-                "values": [[record.time_ns.to_string(), line(self.config.format, record)]],
-            }]
-        })
+        self.batch_body(std::slice::from_ref(record))
+    }
+
+    /// The push request body for several alerts: alerts with the same
+    /// labels share a stream, streams in order of first appearance.
+    pub fn batch_body(&self, records: &[Record]) -> Value {
+        let mut streams: Vec<(Map<String, Value>, Vec<Value>)> = Vec::new();
+        for record in records {
+            let labels = self.labels(record);
+            let entry = json!([record.time_ns.to_string(), line(self.config.format, record)]);
+            match streams.iter_mut().find(|(l, _)| *l == labels) {
+                Some((_, values)) => values.push(entry),
+                None => streams.push((labels, vec![entry])),
+            }
+        }
+        let streams: Vec<Value> = streams
+            .into_iter()
+            .map(|(stream, values)| json!({"stream": stream, "values": values}))
+            .collect();
+        json!({ "streams": streams })
     }
 }
 
@@ -85,7 +100,15 @@ fn label_name(field: &str) -> String {
 
 impl Sink for LokiSink {
     fn deliver(&mut self, record: &Record) -> Result<(), DeliveryError> {
-        let body = self.body(record).to_string();
+        self.deliver_batch(std::slice::from_ref(record))
+    }
+
+    fn batches(&self) -> bool {
+        true
+    }
+
+    fn deliver_batch(&mut self, records: &[Record]) -> Result<(), DeliveryError> {
+        let body = self.batch_body(records).to_string();
         self.client
             .post(&self.url, "application/json", body.as_bytes())
     }

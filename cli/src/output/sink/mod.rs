@@ -26,6 +26,20 @@ pub trait Sink: Send {
     /// Delivers one alert; `Ok` means the receiver has accepted it.
     fn deliver(&mut self, record: &Record) -> Result<(), DeliveryError>;
 
+    /// Whether [`Sink::deliver_batch`] sends several alerts in one request.
+    /// The delivery layer hands other sinks one alert at a time.
+    fn batches(&self) -> bool {
+        false
+    }
+
+    /// Delivers `records`, in order, in one request: `Ok` means the receiver
+    /// accepted all of them, an error that it took none (the batch is
+    /// retried or given up on as a whole). The default, for sinks that do
+    /// not batch, delivers each in turn.
+    fn deliver_batch(&mut self, records: &[Record]) -> Result<(), DeliveryError> {
+        records.iter().try_for_each(|r| self.deliver(r))
+    }
+
     /// Pushes out anything buffered.
     fn flush(&mut self) -> Result<(), DeliveryError> {
         Ok(())
