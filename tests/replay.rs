@@ -15,11 +15,14 @@
     reason = "a test fails by panicking"
 )]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use driver::{all_events, ParamType};
+use driver::param::{SockAddr, SockTuple};
+use driver::{all_events, EventBuilder, EventCode, EventRef, ParamExtra, ParamInfo, ParamType};
+use libcapture::scap::{Block, ScapFile, Writer};
+use serde_json::Value;
 
 fn shared() -> PathBuf {
     std::env::var_os("HARRIER_SHARED")
@@ -455,6 +458,292 @@ fn json_lines_carry_every_parameter() {
     assert!(events
         .windows(2)
         .all(|w| w[0]["num"].as_u64() < w[1]["num"].as_u64()));
+}
+
+/// Whether `value` has the JSON kind parameters of type `ty` render to:
+/// numbers for numeric types, strings for text and addresses, arrays for
+/// lists, `null` for a value the driver did not fill in.
+fn has_json_kind(ty: ParamType, info: &ParamInfo, value: &Value) -> bool {
+    use ParamType as T;
+    if value.is_null() {
+        return true;
+    }
+    match ty {
+        T::Int8 | T::Int16 | T::Int32 | T::Int64 | T::Errno | T::Fd | T::Pid | T::Fd32 => {
+            value.is_i64()
+        }
+        T::Uint8
+        | T::Uint16
+        | T::Uint32
+        | T::Uint64
+        | T::SyscallId
+        | T::SigType
+        | T::RelTime
+        | T::AbsTime
+        | T::Port
+        | T::L4Proto
+        | T::SockFamily
+        | T::Flags8
+        | T::Flags16
+        | T::Flags32
+        | T::EnumFlags8
+        | T::EnumFlags16
+        | T::EnumFlags32
+        | T::Uid
+        | T::Gid
+        | T::SigSet
+        | T::Mode => value.is_u64(),
+        T::Pid32 => value.is_i64(),
+        T::Bool => value.is_boolean(),
+        T::Double => value.is_number(),
+        T::CharBuf | T::FsPath | T::FsRelPath => value.is_string(),
+        T::ByteBuf | T::CharBufArray | T::CharBufPairArray => {
+            value.is_string()
+                || value
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(Value::is_string))
+        }
+        T::SockAddr | T::SockTuple => value.as_str().is_some_and(is_endpoint_text),
+        T::Ipv4Addr | T::Ipv6Addr | T::IpAddr => value
+            .as_str()
+            .is_some_and(|s| s.parse::<std::net::IpAddr>().is_ok()),
+        T::Ipv4Net | T::Ipv6Net | T::IpNet => value.as_str().is_some_and(|s| s.contains('/')),
+        T::FdList => value.as_array().is_some_and(|a| {
+            a.iter().all(|e| {
+                e["fd"].is_i64() && e["events"].is_i64() && e.as_object().unwrap().len() == 2
+            })
+        }),
+        // The alternative the selector picked.
+        T::Dyn => match info.info {
+            ParamExtra::Dyn(alts) => alts.iter().any(|alt| has_json_kind(alt.ty, info, value)),
+            _ => false,
+        },
+        T::None => false,
+    }
+}
+
+/// `ip:port`, `ip:port->ip:port`, `ptr->ptr path`, a unix path or
+/// `family N`, as sysdig prints socket addresses and tuples.
+fn is_endpoint_text(s: &str) -> bool {
+    let ip_port = |t: &str| {
+        t.rsplit_once(':').is_some_and(|(ip, port)| {
+            ip.parse::<std::net::IpAddr>().is_ok() && port.parse::<u16>().is_ok()
+        })
+    };
+    let unix_tuple = |t: &str| {
+        t.split_once(' ').is_some_and(|(ptrs, _)| {
+            ptrs.split_once("->").is_some_and(|(a, b)| {
+                u64::from_str_radix(a, 16).is_ok() && u64::from_str_radix(b, 16).is_ok()
+            })
+        })
+    };
+    ip_port(s)
+        || s.split_once("->")
+            .is_some_and(|(a, b)| ip_port(a) && ip_port(b))
+        || unix_tuple(s)
+        || s.starts_with('/')
+        || s.strip_prefix("family ")
+            .is_some_and(|n| n.parse::<u8>().is_ok())
+}
+
+/// Rust `Debug` text that must never stand in for a value.
+fn has_debug_text(value: &Value) -> bool {
+    let text = value.to_string();
+    [
+        "Some(", "None", "{ ", " }", "Dyn", "Inet", "Other", "FdList", "Double(",
+    ]
+    .iter()
+    .any(|d| text.contains(d))
+}
+
+/// Checks every parameter of `--json` on `file` against its type (looked
+/// up in the raw event with the same time and thread) and returns the
+/// types seen.
+fn check_json_params(file: &Path) -> HashSet<ParamType> {
+    let scap = ScapFile::open(file).unwrap();
+    let mut raw: HashMap<(u64, u64), Vec<EventRef<'_>>> = HashMap::new();
+    for block in scap.blocks() {
+        if let Ok(Block::Event(ev)) = block {
+            raw.entry((ev.event.ts(), ev.event.tid()))
+                .or_default()
+                .push(ev.event);
+        }
+    }
+    let out = harrier(&["replay", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", file.display());
+    let mut seen = HashSet::new();
+    for line in lines(&out.stdout) {
+        let event: Value = serde_json::from_slice(line).unwrap();
+        let params = event["params"].as_object().unwrap();
+        let key = (
+            event["ts"].as_u64().unwrap(),
+            event["tid"].as_i64().unwrap() as u64,
+        );
+        let dir_enter = event["dir"] == ">";
+        let ev = raw[&key]
+            .iter()
+            .find(|e| e.is_enter() == dir_enter && e.nparams() == params.len())
+            .unwrap_or_else(|| panic!("{}: no raw event for {event}", file.display()));
+        for i in 0..ev.nparams() {
+            let info = ev.param_info(i).unwrap();
+            let value = &params[info.name];
+            let what = format!(
+                "{}: {} {}={value}",
+                file.display(),
+                event["type"],
+                info.name
+            );
+            assert!(
+                has_json_kind(info.ty, info, value),
+                "{what}: not a {:?} value",
+                info.ty
+            );
+            let text_data = matches!(info.ty, ParamType::ByteBuf | ParamType::CharBuf);
+            assert!(text_data || !has_debug_text(value), "{what}: debug text");
+            seen.insert(info.ty);
+        }
+    }
+    seen
+}
+
+#[test]
+fn json_values_have_the_kind_of_their_parameter_type() {
+    let mut seen = HashSet::new();
+    for file in captures() {
+        seen.extend(check_json_params(&file));
+    }
+    for ty in [
+        ParamType::SockAddr,
+        ParamType::SockTuple,
+        ParamType::FdList,
+        ParamType::Errno,
+        ParamType::ByteBuf,
+    ] {
+        assert!(seen.contains(&ty), "no {ty:?} parameter in the captures");
+    }
+    assert!(
+        seen.len() >= 15,
+        "only {} parameter types: {seen:?}",
+        seen.len()
+    );
+}
+
+/// One event of each kind the shared captures lack: every `PT_DYN`
+/// alternative, other address families, unix tuples, fd lists.
+fn rare_parameter_events() -> Vec<Vec<u8>> {
+    let dyn_param = |selector: u8, value: &[u8]| [&[selector], value].concat();
+    let mut events = Vec::new();
+    let mut push = |b: &mut EventBuilder| {
+        let mut bytes = Vec::new();
+        b.finish(&mut bytes).unwrap();
+        events.push(bytes);
+    };
+    let (ts, tid) = (1_700_000_000_000_000_000u64, 4242u64);
+    push(
+        EventBuilder::new(EventCode::PTRACE_X, ts, tid)
+            .errno(0)
+            .raw(&dyn_param(0, &0x7fff_0000_u64.to_le_bytes()))
+            .raw(&dyn_param(1, &[9]))
+            .enum16(16)
+            .pid(77),
+    );
+    push(
+        EventBuilder::new(EventCode::BPF_X, ts + 1, tid).raw(&dyn_param(1, &(-1i64).to_le_bytes())),
+    );
+    let sockopt_values: [&[u8]; 5] = [
+        b"\x01\x02ab",
+        &(-13i64).to_le_bytes(),
+        &1u32.to_le_bytes(),
+        &2u64.to_le_bytes(),
+        &3_000_000u64.to_le_bytes(),
+    ];
+    for (selector, value) in sockopt_values.iter().enumerate() {
+        push(
+            EventBuilder::new(EventCode::SETSOCKOPT_X, ts + 2 + selector as u64, tid)
+                .errno(0)
+                .fd(3)
+                .enum8(1)
+                .enum8(2)
+                .raw(&dyn_param(selector as u8, value))
+                .u32(4),
+        );
+    }
+    let netlink = SockAddr::Other {
+        family: 16,
+        rest: b"\0\0",
+    };
+    push(
+        EventBuilder::new(EventCode::CONNECT_E, ts + 10, tid)
+            .fd(5)
+            .sockaddr(&netlink),
+    );
+    let unix = SockTuple::Unix {
+        src: 0xffff_8880_0000_1000,
+        dst: 0xffff_8880_0000_2000,
+        path: b"/run/app.sock",
+    };
+    push(
+        EventBuilder::new(EventCode::CONNECT_X, ts + 11, tid)
+            .errno(0)
+            .socktuple(&unix)
+            .fd(5)
+            .sockaddr(&SockAddr::Unix(b"/run/app.sock")),
+    );
+    push(
+        EventBuilder::new(EventCode::POLL_X, ts + 12, tid)
+            .errno(1)
+            .fdlist(&[(3, 1), (5, 4)])
+            .i64(100),
+    );
+    events
+}
+
+#[test]
+fn json_renders_every_dyn_alternative_and_rare_address() {
+    let dir = temp_dir("json-rare");
+    let path = dir.join("rare.scap");
+    let mut writer = Writer::new(std::fs::File::create(&path).unwrap()).unwrap();
+    for event in rare_parameter_events() {
+        writer.write_event_bytes(0, 0, &event).unwrap();
+    }
+    writer.finish().unwrap();
+    let seen = check_json_params(&path);
+    assert!(seen.contains(&ParamType::Dyn) && seen.contains(&ParamType::FdList));
+    let out = harrier(&["replay", path.to_str().unwrap(), "--json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let events: Vec<Value> = lines(&out.stdout)
+        .iter()
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    let params = |i: usize| &events[i]["params"];
+    assert_eq!(
+        params(0)["addr"],
+        0x7fff_0000_u64,
+        "ptrace addr as a number"
+    );
+    assert_eq!(params(0)["data"], 9, "ptrace data as a signal number");
+    assert_eq!(params(1)["res_or_fd"], -1);
+    let vals: Vec<&Value> = (2..7).map(|i| &params(i)["val"]).collect();
+    assert_eq!(vals[0], "\u{1}\u{2}ab", "option bytes as text");
+    assert_eq!(
+        (vals[1], vals[2], vals[3], vals[4]),
+        (
+            &Value::from(-13),
+            &Value::from(1),
+            &Value::from(2),
+            &Value::from(3_000_000)
+        )
+    );
+    assert_eq!(params(7)["addr"], "family 16");
+    assert_eq!(
+        params(8)["tuple"],
+        "ffff888000001000->ffff888000002000 /run/app.sock"
+    );
+    assert_eq!(params(8)["addr"], "/run/app.sock");
+    assert_eq!(
+        params(9)["fds"],
+        serde_json::json!([{"fd": 3, "events": 1}, {"fd": 5, "events": 4}])
+    );
 }
 
 #[test]

@@ -10,18 +10,19 @@
 //! `%fd.name`, `%evt.args`…) run the rule engine's inspector over every event.
 
 mod format;
+mod json;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use driver::{Category, EventRef, ParamValue, LEGACY_EVENT_COUNT};
+use driver::{Category, LEGACY_EVENT_COUNT};
 use engine::syscall::{Inspector, Limits};
 use libcapture::capture::{Capture, CaptureBuilder, CapturedEvent, Next};
 use libcapture::scap::{Writer, WriterOptions};
 
-use format::{event_type_name, EventContext, Format};
+use format::{EventContext, Format};
 
 /// The format sysdig uses when none is given.
 const DEFAULT_FORMAT: &str = "%evt.num %evt.time %evt.cpu %thread.tid %evt.dir %evt.type";
@@ -94,7 +95,7 @@ impl Printer {
         let printed = match self {
             Printer::Json => {
                 let mut json = String::new();
-                write_json(ctx, &mut json);
+                json::write_event(ctx, &mut json);
                 lines.extend_from_slice(json.as_bytes());
                 true
             }
@@ -266,149 +267,4 @@ fn numbered(captured: &CapturedEvent<'_>) -> Option<bool> {
         return None;
     }
     Some(!internal && !captured.is_state_only())
-}
-
-/// One JSON object: number, time, cpu, tid, direction, type and every parameter.
-fn write_json(ctx: &EventContext<'_>, out: &mut String) {
-    use std::fmt::Write as _;
-    let ev = &ctx.event;
-    let dir = if ev.is_enter() { ">" } else { "<" };
-    let _ = write!(
-        out,
-        "{{\"num\":{},\"ts\":{},\"cpu\":{},\"tid\":{},\"dir\":\"{dir}\",\"type\":",
-        ctx.num,
-        ev.ts(),
-        ctx.cpu,
-        ev.tid() as i64
-    );
-    json_string(event_type_name(ev), out);
-    out.push_str(",\"params\":{");
-    for index in 0..ev.nparams() {
-        if index > 0 {
-            out.push(',');
-        }
-        let name = ev
-            .param_info(index)
-            .map_or_else(|| format!("param{index}"), |p| p.name.to_string());
-        json_string(&name, out);
-        out.push(':');
-        json_value(ev, index, out);
-    }
-    out.push_str("}}");
-}
-
-fn json_value(ev: &EventRef<'_>, index: usize, out: &mut String) {
-    use std::fmt::Write as _;
-    let value = match ev.param(index) {
-        Some(Ok(value)) => value,
-        Some(Err(err)) => return json_string(&format!("<invalid: {err}>"), out),
-        None => return out.push_str("null"),
-    };
-    let _ = match value {
-        ParamValue::Empty | ParamValue::Null => write!(out, "null"),
-        ParamValue::Int(v) | ParamValue::Errno(v) | ParamValue::Fd(v) | ParamValue::Pid(v) => {
-            write!(out, "{v}")
-        }
-        ParamValue::Uint(v) | ParamValue::RelTime(v) | ParamValue::AbsTime(v) => write!(out, "{v}"),
-        ParamValue::Flags(v)
-        | ParamValue::EnumFlags(v)
-        | ParamValue::Mode(v)
-        | ParamValue::SigSet(v) => write!(out, "{v}"),
-        ParamValue::Uid(v) | ParamValue::Gid(v) => write!(out, "{v}"),
-        ParamValue::Port(v) | ParamValue::SyscallId(v) => write!(out, "{v}"),
-        ParamValue::Signal(v) | ParamValue::L4Proto(v) | ParamValue::SockFamily(v) => {
-            write!(out, "{v}")
-        }
-        ParamValue::Bool(v) => write!(out, "{v}"),
-        ParamValue::Double(v) if v.is_finite() => write!(out, "{v}"),
-        ParamValue::Str(s) => {
-            json_string(&String::from_utf8_lossy(s), out);
-            Ok(())
-        }
-        ParamValue::Bytes(b) | ParamValue::StrArray(b) if is_string_list(b) => {
-            out.push('[');
-            for (i, part) in b.split(|&c| c == 0).filter(|p| !p.is_empty()).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_string(&String::from_utf8_lossy(part), out);
-            }
-            out.push(']');
-            Ok(())
-        }
-        ParamValue::Bytes(b) | ParamValue::StrArray(b) => {
-            json_string(&String::from_utf8_lossy(b), out);
-            Ok(())
-        }
-        ParamValue::SockAddr(_) | ParamValue::SockTuple(_) | ParamValue::Ip(_) => {
-            json_string(&endpoint_text(&value), out);
-            Ok(())
-        }
-        ParamValue::FdList(list) => {
-            out.push('[');
-            for (i, (fd, events)) in list.iter().enumerate() {
-                let sep = if i == 0 { "" } else { "," };
-                let _ = write!(out, "{sep}{{\"fd\":{fd},\"events\":{events}}}");
-            }
-            out.push(']');
-            Ok(())
-        }
-        other => {
-            json_string(&format!("{other:?}"), out);
-            Ok(())
-        }
-    };
-}
-
-/// Socket addresses and tuples as sysdig writes them: `ip:port`,
-/// `ip:port->ip:port`, or the unix path.
-fn endpoint_text(value: &ParamValue<'_>) -> String {
-    use driver::param::{SockAddr, SockTuple};
-    match *value {
-        ParamValue::SockAddr(SockAddr::Inet { addr, port }) => format!("{addr}:{port}"),
-        ParamValue::SockAddr(SockAddr::Inet6 { addr, port }) => format!("{addr}:{port}"),
-        ParamValue::SockAddr(SockAddr::Unix(path)) => String::from_utf8_lossy(path).into_owned(),
-        ParamValue::SockTuple(SockTuple::Inet {
-            src,
-            sport,
-            dst,
-            dport,
-        }) => format!("{src}:{sport}->{dst}:{dport}"),
-        ParamValue::SockTuple(SockTuple::Inet6 {
-            src,
-            sport,
-            dst,
-            dport,
-        }) => format!("{src}:{sport}->{dst}:{dport}"),
-        ParamValue::SockTuple(SockTuple::Unix { src, dst, path }) => {
-            format!("{src:x}->{dst:x} {}", String::from_utf8_lossy(path))
-        }
-        ParamValue::Ip(ip) => ip.to_string(),
-        ref other => format!("{other:?}"),
-    }
-}
-
-/// Whether a buffer is a NUL-terminated list of printable strings (execve
-/// args, env, cgroups) rather than data.
-fn is_string_list(b: &[u8]) -> bool {
-    b.last() == Some(&0) && b.iter().all(|&c| c == 0 || c >= 0x20)
-}
-
-fn json_string(text: &str, out: &mut String) {
-    use std::fmt::Write as _;
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
