@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
 fn shared() -> PathBuf {
     std::env::var_os("HARRIER_SHARED").map_or_else(
         || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
@@ -193,39 +196,39 @@ fn alert_keys(lines: &[String]) -> Vec<(String, String, String, String)> {
     keys
 }
 
-#[test]
-fn webhook_alerts_equal_file_replay_alerts() {
-    let events = regression_events();
-    let dir = temp_dir("webhook-vs-replay");
+/// (rule, priority, time, output) of the alerts `harrier detect --replay`
+/// raises on `events` written to a file.
+fn replay_alerts(events: &[String], name: &str) -> Vec<(String, String, String, String)> {
+    let dir = temp_dir(name);
     let file = dir.join("all.jsonl");
     std::fs::write(&file, events.join("\n") + "\n").unwrap();
-    let rules = falco_rules();
-    let rules = rules.to_str().unwrap();
-
     let replay = Command::new(env!("CARGO_BIN_EXE_harrier"))
-        .args([
-            "detect",
-            "--rules",
-            rules,
-            "--json",
-            "--source",
-            "k8s_audit",
-            "--replay",
-        ])
+        .args(["detect", "--rules"])
+        .arg(falco_rules())
+        .args(["--json", "--source", "k8s_audit", "--replay"])
         .arg(&file)
         .output()
         .unwrap();
     assert!(replay.status.success());
-    let replay_lines: Vec<String> = String::from_utf8_lossy(&replay.stdout)
+    std::fs::remove_dir_all(&dir).unwrap();
+    let lines: Vec<String> = String::from_utf8_lossy(&replay.stdout)
         .lines()
         .map(str::to_owned)
         .collect();
-    let expected = alert_keys(&replay_lines);
-    assert!(expected.len() > 40, "{expected:?}");
+    alert_keys(&lines)
+}
 
+/// Posts `events` to a live webhook in two batches with `send`, and
+/// returns the alerts and stderr.
+fn webhook_alerts(
+    events: &[String],
+    expected: usize,
+    send: impl Fn(&mut TcpStream, &str) -> u16,
+) -> (Vec<(String, String, String, String)>, String) {
+    let rules = falco_rules();
     let detect = Detect::start(&[
         "--rules",
-        rules,
+        rules.to_str().unwrap(),
         "--json",
         "--k8s-audit-listen",
         "127.0.0.1:0",
@@ -233,12 +236,21 @@ fn webhook_alerts_equal_file_replay_alerts() {
     let mut conn = TcpStream::connect(detect.webhook_addr()).unwrap();
     // Two batches, as the API server's batching would split them.
     let (a, b) = events.split_at(events.len() / 2);
-    assert_eq!(post(&mut conn, &event_list(a)), 200);
-    assert_eq!(post(&mut conn, &event_list(b)), 200);
-    let mut live: Vec<String> = (0..expected.len()).map(|_| detect.next_line()).collect();
+    assert_eq!(send(&mut conn, &event_list(a)), 200);
+    assert_eq!(send(&mut conn, &event_list(b)), 200);
+    let mut live: Vec<String> = (0..expected).map(|_| detect.next_line()).collect();
     let (rest, stderr) = detect.interrupt();
     live.extend(rest);
-    assert_eq!(alert_keys(&live), expected);
+    (alert_keys(&live), stderr)
+}
+
+#[test]
+fn webhook_alerts_equal_file_replay_alerts() {
+    let events = regression_events();
+    let expected = replay_alerts(&events, "webhook-vs-replay");
+    assert!(expected.len() > 40, "{expected:?}");
+    let (live, stderr) = webhook_alerts(&events, expected.len(), post);
+    assert_eq!(live, expected);
     // fal_01_003 ({"kind": 0}) is reported, not evaluated.
     assert!(
         stderr.contains("not recognized as a k8s audit event"),
@@ -248,7 +260,95 @@ fn webhook_alerts_equal_file_replay_alerts() {
         stderr.contains(&format!("of {} events", events.len() - 1)),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// POSTs `body` with `Content-Encoding: gzip`; returns the status.
+fn post_gzip(conn: &mut TcpStream, gzipped: &[u8]) -> u16 {
+    let head = format!(
+        "POST /k8s-audit HTTP/1.1\r\nHost: harrier\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        gzipped.len()
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    conn.write_all(gzipped).unwrap();
+    read_status(conn)
+}
+
+#[test]
+fn gzip_batches_raise_the_same_alerts_as_plain_ones() {
+    let events = regression_events();
+    let expected = replay_alerts(&events, "webhook-gzip-vs-replay");
+    let (live, stderr) = webhook_alerts(&events, expected.len(), |conn, body| {
+        post_gzip(conn, &gzip(body.as_bytes()))
+    });
+    assert_eq!(live, expected);
+    assert!(
+        stderr.contains(&format!("of {} events", events.len() - 1)),
+        "{stderr}"
+    );
+}
+
+/// (VmRSS, VmHWM) of `pid` in KiB.
+fn rss_and_peak_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap())
+            .unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[test]
+fn a_gzip_bomb_gets_413_and_memory_stays_bounded() {
+    // 100 MiB of zeros in one gzip member of about 100 KiB.
+    let bomb = {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..100 {
+            enc.write_all(&zeros).unwrap();
+        }
+        enc.finish().unwrap()
+    };
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let rules = falco_rules();
+    let detect = Detect::start(&[
+        "--rules",
+        rules.to_str().unwrap(),
+        "--json",
+        "--k8s-audit-listen",
+        "127.0.0.1:0",
+        "--k8s-audit-max-body",
+        "4194304",
+    ]);
+    let mut conn = TcpStream::connect(detect.webhook_addr()).unwrap();
+    let (rss_before, _) = rss_and_peak_kib(detect.child.id());
+    for _ in 0..3 {
+        assert_eq!(post_gzip(&mut conn, &bomb), 413);
+    }
+    let (_, peak) = rss_and_peak_kib(detect.child.id());
+    // Decompression stops at the 4 MiB cap: the peak grows by a few MiB,
+    // never by the bomb's 100 MiB.
+    assert!(
+        peak < rss_before + (32 << 10),
+        "peak RSS {peak} KiB, {rss_before} KiB before the bombs"
+    );
+    // The connection and the server still work.
+    let privileged = std::fs::read_to_string(
+        shared().join("falco-regression/trace_files/k8s_audit/create_nginx_pod_privileged.json"),
+    )
+    .unwrap();
+    let batch = event_list(&[privileged.trim().to_owned()]);
+    assert_eq!(post_gzip(&mut conn, &gzip(batch.as_bytes())), 200);
+    assert!(detect.next_line().contains("Create Privileged Pod"));
+    detect.interrupt();
 }
 
 #[test]

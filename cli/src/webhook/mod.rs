@@ -2,6 +2,7 @@
 //! audit webhook server (kube-apiserver's webhook backend) and a followed
 //! audit log file.
 
+mod encoding;
 mod http;
 mod queue;
 mod server;

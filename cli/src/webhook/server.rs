@@ -15,6 +15,7 @@ use anyhow::Context;
 use engine::k8saudit::{split_document, AuditItem, Diagnostic, Location};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
+use super::encoding::{gunzip, BodyEncoding, DecodeError};
 use super::http::{ChunkError, Conn, Head, ReadError, Response};
 use super::queue::{Batch, BatchQueue, QueueLimits};
 use super::tls::{server_config, TlsFiles};
@@ -368,7 +369,10 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
     if media_type.as_deref() != Some("application/json") {
         return reply(415, "Content-Type must be application/json\n", true);
     }
-    let Some(_reservation) = reserve_body(head, shared) else {
+    let Some(encoding) = BodyEncoding::from_header(head.header("content-encoding")) else {
+        return reply(415, "Content-Encoding must be gzip or identity\n", true);
+    };
+    let Some(_reservation) = reserve_body(head, encoding, shared) else {
         let mut r = reply(503, "too many bodies in flight, retry later\n", true);
         r.2.push(("Retry-After", "1".into()));
         return r;
@@ -390,7 +394,27 @@ fn handle<S: Read + Write>(conn: &mut Conn<S>, head: &Head, shared: &Shared, pee
         Ok(body) => body,
         Err(reply) => return reply,
     };
-    accept_batch(&body, shared, peer)
+    match decode_body(body, encoding, config.max_body) {
+        Ok(body) => accept_batch(&body, shared, peer),
+        Err(DecodeError::TooLarge) => reply(
+            413,
+            format!("decompressed body larger than {} bytes\n", config.max_body),
+            false,
+        ),
+        Err(DecodeError::Malformed(err)) => {
+            bad_body(format!("malformed gzip body: {err}"), shared, peer)
+        }
+    }
+}
+
+/// The body as JSON bytes: a gzip body decompressed, under the same cap as
+/// a plain one. The whole body has been read either way, so a body that
+/// does not decode leaves the connection usable.
+fn decode_body(body: Vec<u8>, encoding: BodyEncoding, max: usize) -> Result<Vec<u8>, DecodeError> {
+    match encoding {
+        BodyEncoding::Identity => Ok(body),
+        BodyEncoding::Gzip => gunzip(&body, max),
+    }
 }
 
 /// Bytes of request bodies being received, released on drop.
@@ -406,14 +430,22 @@ impl Drop for BodyReservation<'_> {
 }
 
 /// Reserves room for the body `head` announces (the cap for chunked
-/// bodies); `None` when other requests' bodies already use the budget.
-fn reserve_body<'a>(head: &Head, shared: &'a Shared) -> Option<BodyReservation<'a>> {
+/// bodies), and for a gzip body also the cap for what it decompresses to;
+/// `None` when other requests' bodies already use the budget.
+fn reserve_body<'a>(
+    head: &Head,
+    encoding: BodyEncoding,
+    shared: &'a Shared,
+) -> Option<BodyReservation<'a>> {
     let config = &shared.config;
     let announced = head
         .header("content-length")
         .and_then(|l| l.parse::<usize>().ok())
         .unwrap_or(config.max_body);
-    let bytes = announced.min(config.max_body);
+    let mut bytes = announced.min(config.max_body);
+    if encoding == BodyEncoding::Gzip {
+        bytes += config.max_body;
+    }
     let counter = &shared.in_flight;
     let mut current = counter.load(Ordering::SeqCst);
     loop {
@@ -473,20 +505,23 @@ fn read_body<S: Read + Write>(
     }
 }
 
+/// 400 for a body that is not a batch; the consumer reports it too.
+fn bad_body(reason: String, shared: &Shared, peer: &str) -> Reply {
+    let location = Location::new(format!("webhook {peer}"), 0);
+    // Never wait for room for a report.
+    let diag = Batch {
+        items: vec![Err(Diagnostic::new(location, reason.clone()))],
+        bytes: 0,
+    };
+    let _ = shared.queue.push(diag, Duration::ZERO);
+    reply(400, format!("{reason}\n"), false)
+}
+
 fn accept_batch(body: &[u8], shared: &Shared, peer: &str) -> Reply {
     let location = Location::new(format!("webhook {peer}"), 0);
     let json = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(json) => json,
-        Err(err) => {
-            let reason = format!("malformed JSON: {err}");
-            // Let the consumer report it too; never wait for room for it.
-            let diag = Batch {
-                items: vec![Err(Diagnostic::new(location, reason.clone()))],
-                bytes: 0,
-            };
-            let _ = shared.queue.push(diag, Duration::ZERO);
-            return reply(400, format!("{reason}\n"), false);
-        }
+        Err(err) => return bad_body(format!("malformed JSON: {err}"), shared, peer),
     };
     let mut items = Vec::new();
     split_document(json, &location, &mut |item| items.push(item));

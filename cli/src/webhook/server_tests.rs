@@ -8,6 +8,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
 use super::queue::QueueLimits;
 use super::server::{WebhookConfig, WebhookServer};
 use super::tls::TlsFiles;
@@ -239,6 +242,56 @@ fn oversized_bodies_are_413_without_being_read() {
         body.len()
     );
     assert_eq!(exchange(&mut connect(&server), req.as_bytes()).0, 200);
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+/// A JSON POST to `/k8s-audit` with `Content-Encoding: encoding`.
+fn post_encoded(encoding: &str, body: &[u8]) -> Vec<u8> {
+    let head = format!(
+        "POST /k8s-audit HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    [head.as_bytes(), body].concat()
+}
+
+#[test]
+fn gzip_bodies_are_decoded_under_the_body_cap() {
+    let server = WebhookServer::start(config()).unwrap();
+    let mut c = connect(&server);
+    let batch = gzip(event_list(0..3).as_bytes());
+    assert_eq!(exchange(&mut c, &post_encoded("gzip", &batch)).0, 200);
+    let plain = event(3);
+    assert_eq!(
+        exchange(&mut c, &post_encoded("identity", plain.as_bytes())).0,
+        200
+    );
+    let mut events = server.events();
+    for id in 0..4 {
+        let evt = events.next().unwrap().unwrap();
+        assert_eq!(evt.str_at(&["auditID"]), Some(format!("id-{id}").as_str()));
+    }
+    // A damaged stream is a bad request; the connection stays usable.
+    let (status, _) = exchange(&mut c, &post_encoded("gzip", &batch[..batch.len() / 2]));
+    assert_eq!(status, 400);
+    let report = events.next().unwrap().unwrap_err();
+    assert!(report.reason.starts_with("malformed gzip body"), "{report}");
+    // 16 MiB of zeros, compressed to a few KiB, against a 64 KiB cap.
+    let bomb = gzip(&vec![0u8; 16 << 20]);
+    assert!(bomb.len() < 64 << 10);
+    let (status, _) = exchange(&mut c, &post_encoded("gzip", &bomb));
+    assert_eq!(status, 413);
+    assert_eq!(exchange(&mut c, &post_encoded("x-gzip", &batch)).0, 200);
+    // Other encodings are refused before the body is read.
+    let (status, head) = exchange(&mut connect(&server), &post_encoded("br", b"{}"));
+    assert_eq!(status, 415);
+    assert!(head.contains("Connection: close"));
+    let (status, _) = exchange(&mut connect(&server), &post_encoded("gzip, br", b"{}"));
+    assert_eq!(status, 415);
 }
 
 #[test]

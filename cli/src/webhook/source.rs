@@ -23,7 +23,8 @@ pub struct K8sAuditArgs {
     /// Path of the audit webhook.
     #[arg(long, value_name = "PATH", default_value = "/k8s-audit")]
     pub k8s_audit_path: String,
-    /// Largest webhook body accepted (bytes); larger requests get 413.
+    /// Largest webhook body accepted (bytes), also once a gzip body is
+    /// decompressed; larger requests get 413.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY)]
     pub k8s_audit_max_body: usize,
     /// PEM certificate chain: serve the webhook over TLS.
