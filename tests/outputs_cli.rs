@@ -400,3 +400,175 @@ fn detect_reads_sinks_from_a_config_file() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The value of `series` (name and labels as rendered) on a `/metrics` page.
+fn metric(page: &str, series: &str) -> Option<f64> {
+    page.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// Scrapes `/metrics` at `addr` until `done` holds for the page (or panics
+/// after 20 s); returns that page.
+fn scrape_until(addr: &str, mut done: impl FnMut(&str) -> bool) -> String {
+    let url = format!("http://{addr}/metrics");
+    let start = Instant::now();
+    let mut last = String::new();
+    while start.elapsed() < Duration::from_secs(20) {
+        if let Some(page) = ureq::get(&url)
+            .call()
+            .ok()
+            .and_then(|r| r.into_string().ok())
+        {
+            if done(&page) {
+                return page;
+            }
+            last = page;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("metrics never got there; last page:\n{last}");
+}
+
+/// Stops a running `harrier detect` with SIGINT (as Ctrl-C) and checks it
+/// exits cleanly.
+fn interrupt(mut child: Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "harrier exited with {status}");
+}
+
+/// Alerts by rule and priority the plain replay of `trace` prints, and
+/// how many of its items it skipped as not audit events.
+fn alert_counts(rules: &Path, trace: &Path) -> (BTreeMap<(String, String), u64>, u64) {
+    let plain = harrier(&[
+        "detect",
+        "--json",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--replay",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(plain.status.success());
+    let mut counts = BTreeMap::new();
+    for line in String::from_utf8(plain.stdout).unwrap().lines() {
+        let a: Value = serde_json::from_str(line).unwrap();
+        let key = (
+            a["rule"].as_str().unwrap().to_string(),
+            a["priority"].as_str().unwrap().to_string(),
+        );
+        *counts.entry(key).or_default() += 1;
+    }
+    let skipped = String::from_utf8_lossy(&plain.stderr)
+        .lines()
+        .filter(|l| l.starts_with("skipped: "))
+        .count();
+    (counts, skipped as u64)
+}
+
+/// The page shows `events` events read, `invalid` audit items dropped, the
+/// alerts of `counts` and timed rule evaluations.
+fn shows_the_run(
+    page: &str,
+    events: usize,
+    invalid: u64,
+    counts: &BTreeMap<(String, String), u64>,
+) -> bool {
+    let alerts_match = counts.iter().all(|((rule, priority), n)| {
+        let series = format!(
+            "harrier_alerts_total{{rule=\"{}\",priority=\"{priority}\"}}",
+            rule.replace('\\', "\\\\").replace('"', "\\\"")
+        );
+        metric(page, &series) == Some(*n as f64)
+    });
+    metric(page, "harrier_events_read_total") == Some(events as f64)
+        && metric(page, "harrier_events_dropped_total{category=\"invalid\"}")
+            == Some(invalid as f64)
+        && metric(page, "harrier_rule_evaluation_seconds_count").is_some_and(|n| n > 0.0)
+        && metric(page, "harrier_rule_evaluation_seconds_sum").is_some_and(|s| s > 0.0)
+        && alerts_match
+}
+
+#[test]
+fn a_followed_audit_log_and_the_audit_webhook_feed_metrics_while_running() {
+    let dir = temp_dir("audit-metrics");
+    let Some(trace) = audit_trace(&dir) else {
+        println!("SKIPPED: a_followed_audit_log_and_the_audit_webhook_feed_metrics_while_running: no Falco regression data under {}", shared().display());
+        return;
+    };
+    let rules = shared().join("falco-regression/rules/default/k8s_audit_rules.yaml");
+    let (counts, skipped) = alert_counts(&rules, &trace);
+    assert!(!counts.is_empty());
+    let lines: Vec<String> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let alerts = dir.join("alerts.jsonl");
+    let start = |source: &[&str], metrics: &str| {
+        Command::new(env!("CARGO_BIN_EXE_harrier"))
+            .args(["detect", "--rules", rules.to_str().unwrap()])
+            .args(source)
+            .args(["--metrics-listen", metrics, "--output"])
+            .arg(format!("file={}", alerts.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    // A followed log with one line that is not JSON.
+    let log = dir.join("followed.jsonl");
+    std::fs::write(&log, format!("{}\nnot json\n", lines.join("\n"))).unwrap();
+    let metrics = format!("127.0.0.1:{}", free_port());
+    let child = start(
+        &[
+            "--k8s-audit-file",
+            log.to_str().unwrap(),
+            "--follow",
+            "--from-start",
+        ],
+        &metrics,
+    );
+    scrape_until(&metrics, |page| {
+        shows_the_run(page, lines.len() - skipped as usize, skipped + 1, &counts)
+    });
+    interrupt(child);
+
+    // The webhook, sent the same events as one EventList.
+    let (hook, metrics) = (free_port(), format!("127.0.0.1:{}", free_port()));
+    let child = start(
+        &["--k8s-audit-listen", &format!("127.0.0.1:{hook}")],
+        &metrics,
+    );
+    let body = format!(
+        r#"{{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{{}},"items":[{}]}}"#,
+        lines.join(",")
+    );
+    let url = format!("http://127.0.0.1:{hook}/k8s-audit");
+    let begun = Instant::now();
+    let status = loop {
+        match ureq::post(&url)
+            .set("Content-Type", "application/json")
+            .send_string(&body)
+        {
+            Ok(r) => break r.status(),
+            Err(ureq::Error::Status(code, _)) => break code,
+            // Not listening yet: the rules load first.
+            Err(ureq::Error::Transport(t)) => {
+                assert!(begun.elapsed() < Duration::from_secs(20), "{t}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    };
+    assert_eq!(status, 200);
+    scrape_until(&metrics, |page| {
+        shows_the_run(page, lines.len() - skipped as usize, skipped, &counts)
+    });
+    interrupt(child);
+    let _ = std::fs::remove_dir_all(dir);
+}
