@@ -178,3 +178,50 @@ fn max_batch_one_sends_a_request_per_alert() {
     assert_eq!(reqs.len(), 10);
     assert_eq!(loki_entries(&reqs), (0..10).collect::<Vec<u64>>());
 }
+
+#[test]
+fn a_rejected_batch_is_retried_alert_by_alert_so_only_the_bad_one_fails() {
+    // Loki refuses any push carrying alert 3 (as it does an entry too old).
+    let rx = Receiver::start(|req| {
+        std::thread::sleep(Duration::from_millis(50));
+        if loki_entries(std::slice::from_ref(req)).contains(&3) {
+            (400, b"entry too far behind".to_vec())
+        } else {
+            (204, Vec::new())
+        }
+    });
+    let spool = temp_dir("batch-reject");
+    let mut cfg = config(&[]);
+    cfg.outputs.push(loki_json(&rx.url()));
+    cfg.delivery.spool_dir = Some(spool.clone());
+    let outputs = Outputs::from_config(&cfg).unwrap();
+    for n in 0..12 {
+        outputs.emit(&alert(n, Priority::Warning));
+    }
+    let report = outputs.shutdown(WAIT);
+    let sink = report.sink("loki").unwrap();
+    assert_eq!(
+        (sink.delivered, sink.failed, sink.persisted),
+        (11, 1, 0),
+        "{report}"
+    );
+    let reqs = rx.requests.lock().unwrap().clone();
+    assert!(
+        reqs.iter().any(|r| {
+            let entries = loki_entries(std::slice::from_ref(r));
+            entries.contains(&3) && entries.len() > 1
+        }),
+        "alert 3 went out in a batch first"
+    );
+    let accepted: Vec<Request> = reqs
+        .into_iter()
+        .filter(|r| !loki_entries(std::slice::from_ref(r)).contains(&3))
+        .collect();
+    let expected: Vec<u64> = (0..12).filter(|n| *n != 3).collect();
+    assert_eq!(
+        loki_entries(&accepted),
+        expected,
+        "each other alert once, in order"
+    );
+    std::fs::remove_dir_all(spool).unwrap();
+}

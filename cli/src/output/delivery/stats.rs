@@ -17,7 +17,7 @@ pub struct SinkStats {
     pub delivered: Counter,
     /// Successful requests (a batch of alerts each, or one alert).
     pub batches: Counter,
-    /// Repeated attempts at the oldest pending alert.
+    /// Repeated attempts at the oldest pending alerts (one per request).
     pub retries: Counter,
     /// Alerts written to the on-disk spool.
     pub spooled: Counter,

@@ -143,6 +143,7 @@ impl Worker {
             for r in batch {
                 self.queue(r, force);
             }
+            self.commit();
             return;
         }
         match self.sink.deliver_batch(&batch) {
