@@ -35,7 +35,8 @@ pub struct WebhookConfig {
     pub listen: SocketAddr,
     /// Path audit batches are posted to.
     pub path: String,
-    /// Largest body accepted; larger requests get 413.
+    /// Largest body accepted, also once a gzip body is decompressed;
+    /// larger requests get 413.
     pub max_body: usize,
     /// TLS material; plain HTTP when `None`.
     pub tls: Option<TlsFiles>,
@@ -51,8 +52,9 @@ pub struct WebhookConfig {
     /// Most connections served at once; more get 503.
     pub max_connections: usize,
     /// Most request-body bytes being received at once over all
-    /// connections; a request that would exceed it gets 503 before its
-    /// body is read (a lone request larger than this is still served).
+    /// connections (a gzip body counts with its decompression cap); a
+    /// request that would exceed it gets 503 before its body is read (a
+    /// lone request larger than this is still served).
     pub max_in_flight_bytes: usize,
     /// Bounds of the event queue.
     pub queue: QueueLimits,
