@@ -21,6 +21,8 @@ use libcapture::capture::{Capture, CapturedEvent, Next, Stats};
 use libcapture::meta::Snapshot;
 use libcapture::scap::Writer;
 
+use super::units::{parse_duration, parse_size};
+
 /// Backends `harrier capture` can use.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -470,63 +472,5 @@ fn human_bytes(n: u64) -> String {
         n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
         n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
         n => format!("{n} B"),
-    }
-}
-
-/// Parses `10s`, `500ms`, `2m`, `1h` or plain seconds.
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let (number, unit) = text.split_at(
-        text.find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(text.len()),
-    );
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("bad duration `{text}`"))?;
-    let secs = match unit {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return Err(format!("bad duration unit in `{text}` (use ms, s, m or h)")),
-    };
-    if !(secs.is_finite() && secs >= 0.0) {
-        return Err(format!("bad duration `{text}`"));
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
-
-/// Parses `8M`, `64K`, `1G` or plain bytes.
-fn parse_size(text: &str) -> Result<u32, String> {
-    let upper = text.trim().to_ascii_uppercase();
-    let (number, mult) = match upper.strip_suffix(['K', 'M', 'G']) {
-        Some(n) => (
-            n,
-            match upper.as_bytes()[upper.len() - 1] {
-                b'K' => 1u64 << 10,
-                b'M' => 1 << 20,
-                _ => 1 << 30,
-            },
-        ),
-        None => (upper.as_str(), 1),
-    };
-    let n: u64 = number.parse().map_err(|_| format!("bad size `{text}`"))?;
-    u32::try_from(n * mult).map_err(|_| format!("size `{text}` is too large"))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "test data is fixed")]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_and_sizes_parse() {
-        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("5x").is_err());
-        assert_eq!(parse_size("64K").unwrap(), 65536);
-        assert_eq!(parse_size("8M").unwrap(), 8 << 20);
-        assert!(parse_size("8Q").is_err());
     }
 }

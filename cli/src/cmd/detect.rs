@@ -4,6 +4,7 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use engine::alert::{local_hostname, Alert, Priority};
@@ -12,6 +13,7 @@ use engine::field::FieldSource;
 use engine::k8saudit::{open_replay, K8sAuditSource};
 use engine::rules::{self, Diagnostic, Loaded};
 
+use super::units::{parse_duration, parse_size};
 use crate::output::args::OutputArgs;
 use crate::output::metrics::EventMeter;
 use crate::output::Outputs;
@@ -35,9 +37,10 @@ pub struct Args {
     /// Watch the live system through the eBPF backend (needs root).
     #[arg(long)]
     pub live: bool,
-    /// With --live: stop after this many seconds.
-    #[arg(long, requires = "live")]
-    pub duration: Option<f64>,
+    /// With --live: stop after this long (`10s`, `500ms`, `2m`, `1h`; plain
+    /// numbers are seconds).
+    #[arg(long, requires = "live", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
     /// With --live: run this command, watch only its process tree, stop when it exits.
     #[arg(last = true, requires = "live")]
     pub command: Vec<String>,
@@ -54,7 +57,7 @@ pub struct Args {
     /// With --live: bytes of each kernel ring buffer (e.g. 64K, 8M); the
     /// default is 8M. Smaller rings lose events under load (counted in
     /// `harrier_events_dropped_total`).
-    #[arg(long, value_name = "SIZE", requires = "live", value_parser = live::parse_size)]
+    #[arg(long, value_name = "SIZE", requires = "live", value_parser = parse_size)]
     pub ring_size: Option<u32>,
     /// Event source of the replay; guessed from the file when absent.
     #[arg(long, value_parser = ["syscall", "k8s_audit"])]

@@ -8,3 +8,4 @@ pub mod k8s_audit;
 pub mod replay;
 pub mod rules;
 pub mod test;
+pub mod units;

@@ -38,7 +38,7 @@ impl Scope {
     /// The scope `harrier detect --live` was given.
     pub fn of(args: &super::Args) -> Scope {
         Scope {
-            duration: args.duration.map(Duration::from_secs_f64),
+            duration: args.duration,
             command: args.command.clone(),
             record: args.write.clone(),
             ring_bytes: args.ring_size,
@@ -55,22 +55,6 @@ fn start_recording(path: &Path, capture: &dyn Capture) -> anyhow::Result<Writer<
         .write_snapshot(capture.snapshot())
         .with_context(context)?;
     Ok(writer)
-}
-
-/// Parses `8M`, `64K`, `1G` or plain bytes.
-pub fn parse_size(text: &str) -> Result<u32, String> {
-    let t = text.trim();
-    let (number, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 10),
-        Some('M') => (&t[..t.len() - 1], 20),
-        Some('G') => (&t[..t.len() - 1], 30),
-        _ => (t, 0),
-    };
-    let n: u64 = number.parse().map_err(|_| format!("bad size `{text}`"))?;
-    n.checked_shl(shift)
-        .filter(|v| v >> shift == n)
-        .and_then(|v| u32::try_from(v).ok())
-        .ok_or_else(|| format!("size `{text}` is too large"))
 }
 
 /// Runs the live capture through the rules until Ctrl-C, the duration, or
@@ -169,20 +153,4 @@ fn now_ns() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ring_sizes_parse() {
-        assert_eq!(parse_size("4K").unwrap(), 4096);
-        assert_eq!(parse_size("8m").unwrap(), 8 << 20);
-        assert_eq!(parse_size("12345").unwrap(), 12345);
-        assert!(parse_size("8Q").is_err());
-        assert!(parse_size("8G").is_err(), "past u32");
-        assert!(parse_size("K").is_err());
-    }
 }
