@@ -5,10 +5,16 @@
 //! carrying the `ppm_sc` code; viewers name those events after the syscall.
 
 mod category;
+mod ia32;
+mod ia32_table;
 mod ppm_sc;
 mod x86_64;
 
 pub use category::ppm_sc_category;
+pub use ia32::{
+    ia32_all, ia32_by_nr, socketcall_target, Ia32Fixup, Ia32Syscall, AUDIT_ARCH_I386,
+    IA32_SOCKETCALL, SOCKETCALL_CALLS,
+};
 pub use ppm_sc::PPM_SC_NAMES;
 
 use crate::table::EventCode;
