@@ -20,6 +20,8 @@ pub mod engine;
 mod error;
 pub mod field;
 pub mod filter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod k8saudit;
 pub mod rules;
 pub mod syscall;
