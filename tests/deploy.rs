@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 
 use serde_yaml::Value;
 
+mod support;
+use support::{free_port, is_root};
+
 const NODE_NAME: &str = "test-node-7";
 
 fn repo() -> PathBuf {
@@ -291,21 +294,8 @@ fn http_get(addr: &str, path: &str) -> Option<String> {
     Some(body)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn ebpf_available() -> Result<(), String> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let root = status
-        .lines()
-        .find(|l| l.starts_with("Uid:"))
-        .is_some_and(|l| l.split_whitespace().nth(2) == Some("0"));
-    if !root {
+    if !is_root() {
         return Err("not root".into());
     }
     if !Path::new("/sys/kernel/btf/vmlinux").exists() {

@@ -5,12 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
-        PathBuf::from,
-    )
-}
+mod support;
+use support::shared;
 
 fn regression(rel: &str) -> PathBuf {
     shared().join("falco-regression").join(rel)

@@ -5,6 +5,9 @@
 
 use std::process::Command;
 
+mod support;
+use support::{free_port, is_root, metric};
+
 const RULES: &str = r#"
 - rule: Shadow read
   desc: reading /etc/shadow
@@ -18,14 +21,6 @@ const RULES: &str = r#"
   output: "shell %proc.name started by %proc.pname (cmd=%proc.cmdline)"
   priority: NOTICE
 "#;
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap()
-        .lines()
-        .find(|l| l.starts_with("Uid:"))
-        .is_some_and(|l| l.split_whitespace().nth(1) == Some("0"))
-}
 
 #[test]
 fn shell_reading_shadow_raises_both_alerts() {
@@ -131,21 +126,6 @@ fn a_recorded_live_run_replays_to_the_same_alerts() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// One sample of a `/metrics` page: the value of `series` (name and labels
-/// exactly as rendered), if present.
-fn sample(page: &str, series: &str) -> Option<f64> {
-    page.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn metrics_show_events_drops_alerts_and_rule_time_while_a_live_run_goes_on() {
     if !is_root() || !std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
@@ -202,29 +182,29 @@ fn metrics_show_events_drops_alerts_and_rule_time_while_a_live_run_goes_on() {
 
     let events: Vec<f64> = pages
         .iter()
-        .map(|p| sample(p, "harrier_events_read_total").unwrap_or(0.0))
+        .map(|p| metric(p, "harrier_events_read_total").unwrap_or(0.0))
         .collect();
     assert!(
         events.windows(2).all(|w| w[0] <= w[1]) && events.last() > events.first(),
         "events read grow during the run: {events:?}"
     );
     let last = pages.last().unwrap();
-    let drops = sample(
+    let drops = metric(
         last,
         "harrier_events_dropped_total{category=\"buffer_full\"}",
     )
     .unwrap_or_else(|| panic!("no drop series in {last}"));
     assert!(drops > 0.0, "a 4 KiB ring must overflow, mid-run: {last}");
     assert_eq!(
-        sample(
+        metric(
             last,
             "harrier_alerts_total{rule=\"Shadow read\",priority=\"Warning\"}"
         ),
         Some(1.0),
         "{last}"
     );
-    let timed = sample(last, "harrier_rule_evaluation_seconds_count").unwrap();
-    let seconds = sample(last, "harrier_rule_evaluation_seconds_sum").unwrap();
+    let timed = metric(last, "harrier_rule_evaluation_seconds_count").unwrap();
+    let seconds = metric(last, "harrier_rule_evaluation_seconds_sum").unwrap();
     assert!(timed > 0.0 && seconds > 0.0, "{last}");
     assert!(
         timed < events.last().unwrap() / 10.0,

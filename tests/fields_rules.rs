@@ -11,14 +11,11 @@ use engine::syscall::{Inspector, Limits, SyscallSource};
 use libcapture::meta::{Snapshot, ThreadInfo, UserInfo};
 use libcapture::scap::{Block, ScapFile};
 
+mod support;
+use support::shared;
+
 fn rules_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/default/harrier_rules.yaml")
-}
-
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
 }
 
 fn ruleset() -> Ruleset<SyscallSource> {

@@ -14,11 +14,8 @@ use driver::EventCode;
 use engine::syscall::{Format, Inspector, Limits};
 use libcapture::scap::{Block, ScapFile};
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
+mod support;
+use support::shared;
 
 /// Every capture sysdig 0.29.3 can read (curl_google_comments carries
 /// pcapng options it rejects).

@@ -10,11 +10,8 @@ use engine::filter::{parse, Filter};
 use engine::syscall::{Format, Inspector, Limits, SyscallEvent, SyscallSource};
 use libcapture::scap::{Block, ScapFile};
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
+mod support;
+use support::shared;
 
 fn own_capture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,14 +7,11 @@
     reason = "a test fails by panicking"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
+mod support;
+use support::shared;
 
 fn info(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_harrier"))

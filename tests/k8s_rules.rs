@@ -8,12 +8,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
-        PathBuf::from,
-    )
-}
+mod support;
+use support::shared;
 
 fn rules_file() -> PathBuf {
     PathBuf::from(concat!(

@@ -16,12 +16,8 @@ use std::time::{Duration, Instant};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
-        PathBuf::from,
-    )
-}
+mod support;
+use support::shared;
 
 fn falco_rules() -> PathBuf {
     shared().join("falco-regression/rules/default/k8s_audit_rules.yaml")

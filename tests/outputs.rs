@@ -39,6 +39,9 @@ use engine::alert::{Alert, Priority};
 
 use output::config::{OutputConfig, SinkConfig};
 
+mod support;
+pub use support::free_port;
+
 /// Alert number `n`: `evt.num` and the message tell alerts apart.
 pub fn alert(n: u64, priority: Priority) -> Alert {
     Alert {
@@ -94,13 +97,4 @@ pub fn eventually(within: Duration, what: &str, mut cond: impl FnMut() -> bool) 
         assert!(start.elapsed() < within, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(25));
     }
-}
-
-/// A loopback port nothing listens on (bound, then released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }

@@ -16,12 +16,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
-        PathBuf::from,
-    )
-}
+mod support;
+use support::{free_port, metric, shared};
 
 fn temp_dir(what: &str) -> PathBuf {
     let dir =
@@ -68,14 +64,6 @@ fn alertmanager_binary() -> Option<PathBuf> {
     std::env::var_os("HARRIER_ALERTMANAGER")
         .map(PathBuf::from)
         .or_else(|| Some(PathBuf::from("/usr/bin/prometheus-alertmanager")).filter(|p| p.exists()))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 struct Killed(Child);
@@ -399,12 +387,6 @@ fn detect_reads_sinks_from_a_config_file() {
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// The value of `series` (name and labels as rendered) on a `/metrics` page.
-fn metric(page: &str, series: &str) -> Option<f64> {
-    page.lines()
-        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
 
 /// Scrapes `/metrics` at `addr` until `done` holds for the page (or panics

@@ -24,11 +24,8 @@ use driver::{all_events, EventBuilder, EventCode, EventRef, ParamExtra, ParamInf
 use libcapture::scap::{Block, ScapFile, Writer};
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("HARRIER_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
+mod support;
+use support::shared;
 
 /// Every real capture, sorted.
 fn captures() -> Vec<PathBuf> {
