@@ -120,54 +120,81 @@ fn with_exceptions(
     Ok(out)
 }
 
+/// Longest condition text list substitution may produce. Lists naming
+/// lists defined after them are substituted in turn, so text could grow
+/// exponentially.
+pub(crate) const MAX_CONDITION_BYTES: usize = 1 << 20;
+
 /// Falco's textual list substitution: every occurrence of the list name
 /// delimited by blanks, `(`, `)`, `,` or `=` becomes the quoted items.
-fn substitute_list(cond: &mut String, name: &str, items: &[String]) -> bool {
+/// Returns whether the list was used, or an error when the text would grow
+/// beyond [`MAX_CONDITION_BYTES`].
+fn substitute_list(cond: &mut String, name: &str, items: &[String]) -> Result<bool, String> {
     const BLANKS: &[u8] = b" \t\n\r";
     let is_delim = |c: u8| BLANKS.contains(&c) || b"(),=".contains(&c);
+    if name.is_empty() || !cond.contains(name) {
+        return Ok(false);
+    }
+    let sub = items
+        .iter()
+        .map(|i| quote_item(i))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let bytes = cond.as_bytes();
+    let finder = memchr::memmem::Finder::new(name.as_bytes());
+    // One pass: `out` is the text so far, `copied` how much of `cond` it holds.
+    let mut out = String::with_capacity(cond.len());
+    let mut copied = 0;
+    let mut from = 0;
     let mut used = false;
-    let mut start = cond.find(name);
-    while let Some(mut s) = start {
-        let bytes = cond.as_bytes();
-        let mut e = s + name.len();
-        let mut next_from = s + 1;
-        if (s == 0 || is_delim(bytes[s - 1])) && (e >= bytes.len() || is_delim(bytes[e])) {
-            while s > 0 && BLANKS.contains(&bytes[s - 1]) {
-                s -= 1;
-            }
-            while e < bytes.len() && BLANKS.contains(&bytes[e]) {
+    while let Some(found) = finder.find(&bytes[from..]).map(|i| i + from) {
+        let end = found + name.len();
+        // The byte before the name as the text stands (a substitution ends
+        // with a blank).
+        let before = if found > copied {
+            Some(bytes[found - 1])
+        } else {
+            out.as_bytes().last().copied()
+        };
+        if !(before.is_none_or(is_delim) && bytes.get(end).is_none_or(|&c| is_delim(c))) {
+            from = found + 1;
+            continue;
+        }
+        out.push_str(&cond[copied..found]);
+        while out.as_bytes().last().is_some_and(|c| BLANKS.contains(c)) {
+            out.pop();
+        }
+        let mut e = end;
+        while e < bytes.len() && BLANKS.contains(&bytes[e]) {
+            e += 1;
+        }
+        if sub.is_empty() {
+            if out.ends_with(',') {
+                out.pop();
+            } else if bytes.get(e) == Some(&b',') {
                 e += 1;
             }
-            let sub = items
-                .iter()
-                .map(|i| quote_item(i))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if sub.is_empty() {
-                if s > 0 && bytes[s - 1] == b',' {
-                    s -= 1;
-                } else if e < bytes.len() && bytes[e] == b',' {
-                    e += 1;
-                }
-            }
-            let mut new = String::with_capacity(cond.len() + sub.len());
-            if s > 0 {
-                new.push_str(&cond[..s]);
-                new.push(' ');
-            }
-            new.push_str(&sub);
-            new.push(' ');
-            new.push_str(&cond[e..]);
-            *cond = new;
-            next_from = s + sub.len() + 2;
-            used = true;
         }
-        start = cond
-            .get(next_from..)
-            .and_then(|rest| rest.find(name))
-            .map(|i| i + next_from);
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&sub);
+        out.push(' ');
+        if out.len() + (bytes.len() - e) > MAX_CONDITION_BYTES {
+            return Err(format!(
+                "condition grows beyond {MAX_CONDITION_BYTES} bytes when list '{name}' is substituted"
+            ));
+        }
+        copied = e;
+        from = e;
+        used = true;
     }
-    used
+    if !used {
+        return Ok(false);
+    }
+    out.push_str(&cond[copied..]);
+    *cond = out;
+    Ok(true)
 }
 
 /// Lists with items that name earlier lists expanded.
@@ -204,57 +231,128 @@ struct MacroState {
     expr: Option<Expr>,
 }
 
-fn expand(
-    expr: &Expr,
-    macros: &[MacroState],
-    visible: usize,
-    stack: &mut Vec<String>,
-    used: &mut HashSet<String>,
-) -> Result<Expr, String> {
-    Ok(match expr {
-        Expr::And(cs) => Expr::And(
-            cs.iter()
-                .map(|c| expand(c, macros, visible, stack, used))
-                .collect::<Result<_, _>>()?,
-        ),
-        Expr::Or(cs) => Expr::Or(
-            cs.iter()
-                .map(|c| expand(c, macros, visible, stack, used))
-                .collect::<Result<_, _>>()?,
-        ),
-        Expr::Not(c) => Expr::Not(Box::new(expand(c, macros, visible, stack, used)?)),
-        Expr::Check(_) => expr.clone(),
-        Expr::Macro(name, _) => {
-            let Some(m) = macros.iter().find(|m| &m.name == name && m.index < visible) else {
-                return Err(format!("Undefined macro '{name}' used in filter."));
-            };
-            if stack.contains(name) {
-                return Err(format!("reference loop in macro '{name}'"));
-            }
-            used.insert(name.clone());
-            let Some(body) = &m.expr else {
-                return Err(format!("Undefined macro '{name}' used in filter."));
-            };
-            stack.push(name.clone());
-            let out = expand(body, macros, visible, stack, used)?;
-            stack.pop();
-            out
+/// Most filter nodes (checks, `and`, `or`, `not`) one condition may expand
+/// to through macros. Macros used twice double a condition, so a few dozen
+/// macros could otherwise ask for billions of nodes.
+pub(crate) const MAX_EXPANDED_NODES: usize = 100_000;
+/// Most filter nodes all macros and rules of a ruleset may expand to
+/// together (each expanded macro is kept, so this bounds memory).
+pub(crate) const MAX_TOTAL_EXPANDED_NODES: usize = 1_000_000;
+/// Deepest nesting of a condition after macro expansion (and deepest chain
+/// of macros using macros): compiling, evaluating and dropping a condition
+/// recurse once per level.
+pub(crate) const MAX_EXPANDED_DEPTH: usize = 400;
+
+/// Macro expansion state: the macros, which were used, and the node budget.
+struct Expander<'m> {
+    macros: &'m [MacroState],
+    used: HashSet<String>,
+    /// Nodes still allowed for the whole ruleset.
+    total_left: usize,
+}
+
+/// One condition being expanded: the macros being expanded (for loops) and
+/// the nodes made so far.
+struct Expansion {
+    stack: Vec<String>,
+    nodes: usize,
+}
+
+impl Expander<'_> {
+    /// Expands `expr` with the macros whose index is below `visible`.
+    fn expand_root(
+        &mut self,
+        expr: &Expr,
+        visible: usize,
+        stack: Vec<String>,
+    ) -> Result<Expr, String> {
+        let mut exp = Expansion { stack, nodes: 0 };
+        let out = self.expand(expr, visible, 0, &mut exp);
+        self.total_left = self.total_left.saturating_sub(exp.nodes);
+        out
+    }
+
+    fn expand(
+        &mut self,
+        expr: &Expr,
+        visible: usize,
+        depth: usize,
+        exp: &mut Expansion,
+    ) -> Result<Expr, String> {
+        if depth > MAX_EXPANDED_DEPTH || exp.stack.len() > MAX_EXPANDED_DEPTH {
+            return Err(format!(
+                "condition nests deeper than {MAX_EXPANDED_DEPTH} levels after macro expansion (in {})",
+                describe_stack(&exp.stack)
+            ));
         }
-    })
+        if !matches!(expr, Expr::Macro(..)) {
+            exp.nodes += 1;
+            if exp.nodes > MAX_EXPANDED_NODES.min(self.total_left) {
+                let limit = if exp.nodes > MAX_EXPANDED_NODES {
+                    format!("more than {MAX_EXPANDED_NODES} filter nodes")
+                } else {
+                    format!("more filter nodes than the {MAX_TOTAL_EXPANDED_NODES} all conditions may have together")
+                };
+                return Err(format!(
+                    "condition expands to {limit} through macros (in {})",
+                    describe_stack(&exp.stack)
+                ));
+            }
+        }
+        Ok(match expr {
+            Expr::And(cs) => Expr::And(
+                cs.iter()
+                    .map(|c| self.expand(c, visible, depth + 1, exp))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Or(cs) => Expr::Or(
+                cs.iter()
+                    .map(|c| self.expand(c, visible, depth + 1, exp))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Not(c) => Expr::Not(Box::new(self.expand(c, visible, depth + 1, exp)?)),
+            Expr::Check(_) => expr.clone(),
+            Expr::Macro(name, _) => {
+                let macros = self.macros;
+                let Some(m) = macros.iter().find(|m| &m.name == name && m.index < visible) else {
+                    return Err(format!("Undefined macro '{name}' used in filter."));
+                };
+                if exp.stack.contains(name) {
+                    return Err(format!("reference loop in macro '{name}'"));
+                }
+                self.used.insert(name.clone());
+                let Some(body) = &m.expr else {
+                    return Err(format!("Undefined macro '{name}' used in filter."));
+                };
+                exp.stack.push(name.clone());
+                let out = self.expand(body, visible, depth, exp)?;
+                exp.stack.pop();
+                out
+            }
+        })
+    }
+}
+
+/// Where an expansion is, for messages: the macro chain or the rule itself.
+fn describe_stack(stack: &[String]) -> String {
+    match stack {
+        [] => "the rule's own condition".to_string(),
+        names => format!("macro '{}'", names.join("' -> '")),
+    }
 }
 
 fn substitute_lists(
     cond: &str,
     lists: &[(String, Vec<String>)],
     used: &mut HashSet<String>,
-) -> String {
+) -> Result<String, String> {
     let mut text = cond.to_string();
     for (name, items) in lists {
-        if substitute_list(&mut text, name, items) {
+        if substitute_list(&mut text, name, items)? {
             used.insert(name.clone());
         }
     }
-    text
+    Ok(text)
 }
 
 /// Resolves every rule; diagnostics go to `col.diagnostics`.
@@ -265,15 +363,16 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
     macro_infos.sort_by_key(|m| m.index);
     let mut macros: Vec<MacroState> = Vec::new();
     for m in &macro_infos {
-        let text = substitute_lists(&m.cond, &lists, &mut used_lists);
-        let expr = match parse(&text) {
+        let parsed = substitute_lists(&m.cond, &lists, &mut used_lists)
+            .and_then(|text| parse(&text).map_err(|e| e.message));
+        let expr = match parsed {
             Ok(e) => Some(e),
-            Err(e) => {
+            Err(message) => {
                 diags.push(diag(
                     &m.file,
                     m.line,
                     Code::CompileCondition,
-                    e.message,
+                    message,
                     Item::new("macro", m.name.clone()),
                 ));
                 None
@@ -286,19 +385,21 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
             expr,
         });
     }
+    let mut total_left = MAX_TOTAL_EXPANDED_NODES;
     let mut used_macros = HashSet::new();
     for i in 0..macros.len() {
         let Some(expr) = macros[i].expr.clone() else {
             continue;
         };
-        let mut stack = vec![macros[i].name.clone()];
-        match expand(
-            &expr,
-            &macros,
-            macros[i].visibility,
-            &mut stack,
-            &mut used_macros,
-        ) {
+        let mut expander = Expander {
+            macros: &macros,
+            used: std::mem::take(&mut used_macros),
+            total_left,
+        };
+        let expanded =
+            expander.expand_root(&expr, macros[i].visibility, vec![macros[i].name.clone()]);
+        (used_macros, total_left) = (expander.used, expander.total_left);
+        match expanded {
             Ok(e) => macros[i].expr = Some(e),
             Err(message) => {
                 let m = &macro_infos[i];
@@ -313,6 +414,11 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
             }
         }
     }
+    let mut expander = Expander {
+        macros: &macros,
+        used: used_macros,
+        total_left,
+    };
     let mut out = Vec::new();
     let mut rules = col.rules.clone();
     rules.sort_by_key(|r| r.index);
@@ -329,7 +435,13 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
                 }
             }
         };
-        let text = substitute_lists(&cond, &lists, &mut used_lists);
+        let text = match substitute_lists(&cond, &lists, &mut used_lists) {
+            Ok(text) => text,
+            Err(message) => {
+                diags.push(diag(&r.file, r.line, Code::CompileCondition, message, item));
+                continue;
+            }
+        };
         let expr = match parse(&text) {
             Ok(e) => e,
             Err(e) => {
@@ -338,8 +450,7 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
                 continue;
             }
         };
-        let mut stack = Vec::new();
-        match expand(&expr, &macros, usize::MAX, &mut stack, &mut used_macros) {
+        match expander.expand_root(&expr, usize::MAX, Vec::new()) {
             Ok(expr) => out.push(ResolvedRule {
                 info: r,
                 condition: text,
@@ -348,6 +459,7 @@ pub fn resolve(col: &mut Collection) -> Vec<ResolvedRule> {
             Err(message) => diags.push(diag(&r.file, r.line, Code::Validate, message, item)),
         }
     }
+    let used_macros = expander.used;
     for m in &macro_infos {
         if !used_macros.contains(&m.name) {
             diags.push(diag(
@@ -392,19 +504,15 @@ mod tests {
     #[test]
     fn list_substitution_respects_delimiters() {
         let mut c = "proc.name in (ls, cat_binaries, ps) and x=cat_binaries_2".to_string();
-        assert!(substitute_list(
-            &mut c,
-            "cat_binaries",
-            &["cat".into(), "a b".into()]
-        ));
+        assert!(substitute_list(&mut c, "cat_binaries", &["cat".into(), "a b".into()]).unwrap());
         assert_eq!(
             c,
             "proc.name in (ls, cat, \"a b\" , ps) and x=cat_binaries_2"
         );
         let mut c = "fd.name in (file_my_list)".to_string();
-        assert!(!substitute_list(&mut c, "my_list", &["x".into()]));
+        assert!(!substitute_list(&mut c, "my_list", &["x".into()]).unwrap());
         let mut c = "a in (x, empty)".to_string();
-        assert!(substitute_list(&mut c, "empty", &[]));
+        assert!(substitute_list(&mut c, "empty", &[]).unwrap());
         assert_eq!(c.replace(' ', ""), "ain(x)");
     }
 
@@ -432,5 +540,122 @@ mod tests {
             c,
             "(evt.type=open) and not ((proc.name = cat and fd.name in (some_list)))"
         );
+    }
+
+    fn load(text: &str) -> crate::rules::Loaded {
+        crate::rules::load([("r.yaml", text)])
+    }
+
+    fn rule(cond: &str) -> String {
+        format!("- rule: r\n  desc: d\n  condition: {cond}\n  output: o\n  priority: INFO\n")
+    }
+
+    fn messages(loaded: &crate::rules::Loaded) -> Vec<String> {
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn doubling_macros_stop_at_the_node_limit() {
+        // m_i uses m_{i-1} twice: 2^40 checks if nothing stopped it.
+        let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
+        for i in 1..40 {
+            text.push_str(&format!(
+                "- macro: m{i}\n  condition: m{} and m{}\n",
+                i - 1,
+                i - 1
+            ));
+        }
+        text.push_str(&rule("evt.type = open and m39"));
+        let loaded = load(&text);
+        assert!(loaded.rules.is_empty());
+        let first = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("filter nodes"))
+            .unwrap();
+        // 2^17 - 1 nodes is the first expansion over the limit.
+        assert_eq!(first.item.name, "m16", "{first:?}");
+        assert_eq!(first.line, 33);
+        assert!(first.message.contains(&MAX_EXPANDED_NODES.to_string()));
+        // Under the limit, the same shape loads.
+        let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
+        for i in 1..10 {
+            text.push_str(&format!(
+                "- macro: m{i}\n  condition: m{} and m{}\n",
+                i - 1,
+                i - 1
+            ));
+        }
+        text.push_str(&rule("evt.type = open and m9"));
+        assert!(!load(&text).has_errors());
+    }
+
+    #[test]
+    fn macro_chains_stop_at_the_depth_limit() {
+        let chain = |n: usize| {
+            let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
+            for i in 1..n {
+                text.push_str(&format!("- macro: m{i}\n  condition: not m{}\n", i - 1));
+            }
+            text.push_str(&rule(&format!("evt.type = open and m{}", n - 1)));
+            load(&text)
+        };
+        let loaded = chain(5000);
+        assert!(loaded.rules.is_empty());
+        let d = loaded.diagnostics.iter().find(|d| d.is_error()).unwrap();
+        assert!(d.message.contains("deeper than 400 levels"), "{d:?}");
+        assert!(d.message.contains("macro 'm"), "{d:?}");
+        // The deepest chain allowed compiles and evaluates (on a test
+        // thread's stack, in a debug build).
+        let loaded = chain(MAX_EXPANDED_DEPTH - 1);
+        assert!(!loaded.has_errors(), "{:?}", messages(&loaded));
+        let source = crate::syscall::SyscallSource;
+        let (set, diags) = crate::engine::Ruleset::compile(&loaded, &source);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut evaluated = 0;
+        crate::fuzzing::events::with_syscall_events(|evt| {
+            set.rules()[0].matches(&source, evt);
+            evaluated += 1;
+        });
+        assert!(evaluated > 0);
+    }
+
+    #[test]
+    fn forward_list_references_stop_at_the_length_limit() {
+        // l_i names l_{i+1} twice; each is substituted after the one before.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!(
+                "- list: l{i}\n  items: [l{}, l{}]\n",
+                i + 1,
+                i + 1
+            ));
+        }
+        text.push_str(&rule("evt.type = open and proc.name in (l0)"));
+        let loaded = load(&text);
+        assert!(loaded.rules.is_empty());
+        let d = loaded.diagnostics.iter().find(|d| d.is_error()).unwrap();
+        assert_eq!((d.item.kind, d.line), ("rule", 81), "{d:?}");
+        assert!(d.message.contains("grows beyond 1048576 bytes"), "{d:?}");
+        assert!(d.message.contains("list 'l"), "{d:?}");
+    }
+
+    #[test]
+    fn list_substitution_keeps_every_occurrence() {
+        let mut c = "L in (L, L) or x=L".to_string();
+        assert!(substitute_list(&mut c, "L", &["a".into(), "b c".into()]).unwrap());
+        assert_eq!(
+            c,
+            "a, \"b c\" in ( a, \"b c\" , a, \"b c\" ) or x= a, \"b c\" "
+        );
+        let mut c = "x in (e, y, e)".to_string();
+        assert!(substitute_list(&mut c, "e", &[]).unwrap());
+        assert_eq!(c.replace(' ', ""), "xin(y)");
+        let mut c = "x in (a)".to_string();
+        assert!(!substitute_list(&mut c, "", &["z".into()]).unwrap());
     }
 }
