@@ -210,18 +210,18 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::Alias(id) => {
-                let (node, size) = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| (at(Kind::Null), 1));
-                self.nodes += size;
+                // The size is checked before the anchored node is copied:
+                // once over the limit, further aliases must cost nothing.
+                let size = self.anchors.get(&id).map_or(1, |(_, size)| *size);
+                self.nodes = self.nodes.saturating_add(size);
+                let node = match self.anchors.get(&id) {
+                    Some((node, _)) if self.nodes <= MAX_NODES => node.clone(),
+                    _ => at(Kind::Null),
+                };
                 if self.nodes > MAX_NODES {
                     self.too_big.get_or_insert((mark.line(), mark.col() + 1));
-                    self.push_value(at(Kind::Null), 0);
-                } else {
-                    self.push_value(node, 0);
                 }
+                self.push_value(node, 0);
             }
             Event::DocumentEnd => {}
             Event::DocumentStart | Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
@@ -281,5 +281,23 @@ mod tests {
             panic!()
         };
         assert!(items[0].get("rule").unwrap().is_null());
+    }
+
+    #[test]
+    fn aliases_past_the_limit_cost_nothing() {
+        // a5 is over the limit; copying it for each later alias took
+        // seconds per hundred aliases.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..6 {
+            let prev = format!("*a{}", i - 1);
+            let items = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        for i in 0..5000 {
+            text.push_str(&format!("b{i}: *a5\n"));
+        }
+        let err = load(&text).unwrap_err();
+        assert!(err.message.contains("aliases expand"), "{err:?}");
+        assert_eq!(err.line, 6, "{err:?}");
     }
 }
