@@ -17,6 +17,9 @@
 /* Settings and the syscall table (see shared/settings.h). */
 struct harrier_settings settings;
 struct syscall_entry syscall_table[SYSCALL_TABLE_SIZE];
+/* ia32 syscalls and socketcall subcalls (see shared/settings.h), written by user space. */
+struct ia32_entry ia32_table[IA32_TABLE_SIZE];
+struct socketcall_entry socketcall_table[SOCKETCALL_TABLE_SIZE];
 
 /* Outer array indexed by CPU id; each value is the ring buffer of that CPU's group. */
 struct {
@@ -25,6 +28,17 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } ringbufs SEC(".maps");
+
+/*
+ * The syscall being reported, in x86_64 terms whatever the ABI it was made
+ * with: the dispatcher decodes it from the registers (helpers/call.h) and
+ * every exit program reads its arguments from here.
+ */
+struct syscall_call {
+	__u64 args[6];
+	__u32 nr;     /* x86_64 number */
+	__u32 compat; /* made with int $0x80 (ia32): user structs have 32-bit pointers */
+};
 
 /* Per-CPU event assembly area: twice the maximum event so masked writes stay in bounds. */
 struct scratch {
@@ -43,6 +57,7 @@ struct scratch {
 	__u32 lens_pos;      /* where the next param's length goes */
 	__u32 nparams;
 	__u32 truncated;
+	struct syscall_call call; /* the current syscall, set by the sys_exit dispatcher */
 };
 
 /* One scratch area per CPU (an ARRAY indexed by CPU id: per-CPU values are limited to 32 KiB). */

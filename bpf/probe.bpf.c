@@ -17,6 +17,7 @@
 #include "helpers/store.h"
 #include "helpers/extract.h"
 #include "helpers/filter.h"
+#include "helpers/call.h"
 #include "helpers/proc.h"
 #include "helpers/socket.h"
 #include "helpers/program.h"

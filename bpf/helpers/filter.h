@@ -12,7 +12,12 @@ static __always_inline int syscall_interesting(unsigned long nr)
 {
 	if (nr >= SYSCALL_TABLE_SIZE)
 		return 0;
-	/* The mask repeats the bound in a form the verifier tracks on the register used. */
+	/*
+	 * The mask repeats the bound on the register the index is used in (the
+	 * verifier bounds that one, not the one checked); barrier_var keeps the
+	 * compiler from dropping it as redundant.
+	 */
+	barrier_var(nr);
 	return syscall_table[nr & (SYSCALL_TABLE_SIZE - 1)].flags & SYSCALL_INTERESTING;
 }
 

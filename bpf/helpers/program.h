@@ -5,11 +5,23 @@
 
 #include "store.h"
 #include "extract.h"
+#include "call.h"
 
-/* A per-syscall exit program: tail-called from the sys_exit dispatcher with its context. */
-#define EXIT_PROGRAM(name) \
-	SEC("tp_btf/sys_exit") \
-	int BPF_PROG(name, struct pt_regs *regs, long ret)
+/*
+ * A per-syscall exit program: tail-called from the sys_exit dispatcher with
+ * its context. The body sees `call` (the decoded syscall, helpers/call.h)
+ * and `ret`; arguments come from `call` through ARG*, never from pt_regs, so
+ * the same body serves x86_64 and ia32 calls.
+ */
+#define EXIT_PROGRAM(name)                                                            \
+	static __always_inline int name##_body(const struct syscall_call *call, long ret); \
+	SEC("tp_btf/sys_exit")                                                        \
+	int BPF_PROG(name, struct pt_regs *regs, long ret)                            \
+	{                                                                             \
+		const struct syscall_call *call = current_call();                     \
+		return call ? name##_body(call, ret) : 0;                             \
+	}                                                                             \
+	static __always_inline int name##_body(const struct syscall_call *call, long ret)
 
 /* Opens an event of `n` params in the scratch area; returns from the program if unavailable. */
 #define EVT_OPEN(n)                              \
@@ -25,10 +37,11 @@
 		return 0;                                                            \
 	} while (0)
 
-#define ARG(i) syscall_arg(regs, i)
-#define ARG_PTR(i) ((const void *)syscall_arg(regs, i))
+/* Argument `i` (0-based) of the current call, in the x86_64 order whatever its ABI. */
+#define ARG(i) (call->args[i])
+#define ARG_PTR(i) ((const void *)call->args[i])
 /* An int argument (fd, pid, dirfd) sign-extended into the 64-bit FD/PID/ERRNO encoding. */
-#define ARG_INT(i) ((__s64)(int)syscall_arg(regs, i))
+#define ARG_INT(i) ((__s64)(int)call->args[i])
 
 #define PATH_MAX_LEN 4096
 

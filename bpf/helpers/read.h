@@ -1,23 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Layer 1: raw reads. Small wrappers over the probe-read helpers and the
- * syscall arguments, so higher layers never touch pt_regs or helper ids.
+ * Layer 1: raw reads. Small wrappers over the probe-read helpers, so higher
+ * layers never touch helper ids (syscall arguments: call.h).
  */
 #ifndef HARRIER_HELPERS_READ_H
 #define HARRIER_HELPERS_READ_H
-
-/* Syscall argument `i` (0-based) as the x86_64 calling convention passes it. */
-static __always_inline unsigned long syscall_arg(struct pt_regs *regs, int i)
-{
-	switch (i) {
-	case 0: return regs->di;
-	case 1: return regs->si;
-	case 2: return regs->dx;
-	case 3: return regs->r10;
-	case 4: return regs->r8;
-	default: return regs->r9;
-	}
-}
 
 static __always_inline __u64 read_user_u64(const void *ptr)
 {

@@ -28,7 +28,7 @@ EXIT_PROGRAM(dup3_x)
 	EVT_SUBMIT(PPME_SYSCALL_DUP3_X);
 }
 
-static __always_inline int pipe_exit(struct pt_regs *regs, long ret, int with_flags)
+static __always_inline int pipe_exit(const struct syscall_call *call, long ret, int with_flags)
 {
 	int fds[2] = {-1, -1};
 	if (ret == 0)
@@ -46,12 +46,12 @@ static __always_inline int pipe_exit(struct pt_regs *regs, long ret, int with_fl
 
 EXIT_PROGRAM(pipe_x)
 {
-	return pipe_exit(regs, ret, 0);
+	return pipe_exit(call, ret, 0);
 }
 
 EXIT_PROGRAM(pipe2_x)
 {
-	return pipe_exit(regs, ret, 1);
+	return pipe_exit(call, ret, 1);
 }
 
 EXIT_PROGRAM(memfd_create_x)

@@ -15,6 +15,24 @@ static __always_inline void store_accept_queue(struct scratch *s, long listen_fd
 	store_u32(s, max);
 }
 
+/* The user_msghdr at `ptr`, from the compat_msghdr layout (32-bit words) for an ia32 call. */
+static __always_inline void read_msghdr(struct user_msghdr *msg, const void *ptr, int compat)
+{
+	if (!compat) {
+		bpf_probe_read_user(msg, sizeof(*msg), ptr);
+		return;
+	}
+	/* name, namelen, iov, iovlen, control, controllen, flags */
+	__u32 m[7] = {};
+	bpf_probe_read_user(m, sizeof(m), ptr);
+	msg->msg_name = (void *)(unsigned long)m[0];
+	msg->msg_namelen = m[1];
+	msg->msg_iov = (struct iovec *)(unsigned long)m[2];
+	msg->msg_iovlen = m[3];
+	msg->msg_control = (void *)(unsigned long)m[4];
+	msg->msg_controllen = m[5];
+}
+
 EXIT_PROGRAM(socket_x)
 {
 	EVT_OPEN(5);
@@ -126,12 +144,12 @@ EXIT_PROGRAM(recvfrom_x)
 EXIT_PROGRAM(sendmsg_x)
 {
 	struct user_msghdr msg = {};
-	bpf_probe_read_user(&msg, sizeof(msg), ARG_PTR(1));
+	read_msghdr(&msg, ARG_PTR(1), call->compat);
 	EVT_OPEN(5);
 	store_s64(s, ret);
-	store_iov_data(s, msg.msg_iov, msg.msg_iovlen, io_len(ret));
+	store_iov_data(s, msg.msg_iov, msg.msg_iovlen, io_len(ret), call->compat);
 	store_s64(s, ARG_INT(0));
-	store_u32(s, iov_total(msg.msg_iov, msg.msg_iovlen));
+	store_u32(s, iov_total(msg.msg_iov, msg.msg_iovlen, call->compat));
 	store_socktuple(s, ARG_INT(0), 0, msg.msg_name, msg.msg_namelen);
 	EVT_SUBMIT(PPME_SOCKET_SENDMSG_X);
 }
@@ -139,11 +157,11 @@ EXIT_PROGRAM(sendmsg_x)
 EXIT_PROGRAM(recvmsg_x)
 {
 	struct user_msghdr msg = {};
-	bpf_probe_read_user(&msg, sizeof(msg), ARG_PTR(1));
+	read_msghdr(&msg, ARG_PTR(1), call->compat);
 	EVT_OPEN(6);
 	store_s64(s, ret);
 	store_u32(s, ret > 0 ? ret : 0);
-	store_iov_data(s, msg.msg_iov, msg.msg_iovlen, io_len(ret));
+	store_iov_data(s, msg.msg_iov, msg.msg_iovlen, io_len(ret), call->compat);
 	store_socktuple(s, ARG_INT(0), 1, msg.msg_name, msg.msg_namelen);
 	__u32 ctl = msg.msg_controllen;
 	store_user_bytes(s, msg.msg_control, ret >= 0 && ctl < 256 ? ctl : 0);

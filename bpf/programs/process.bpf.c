@@ -9,7 +9,7 @@
 #define PR_GET_NAME 16
 
 /* Parent side of a clone-family syscall; the child side comes from sched_process_fork. */
-static __always_inline int clone_parent_exit(struct pt_regs *regs, long ret, __u16 type, __u64 kflags)
+static __always_inline int clone_parent_exit(long ret, __u16 type, __u64 kflags)
 {
 	if (ret == 0)
 		return 0;
@@ -26,7 +26,7 @@ EXIT_PROGRAM(clone_family_x)
 {
 	__u16 type = PPME_SYSCALL_CLONE_20_X;
 	__u64 kflags = ARG(0);
-	switch (regs->orig_ax) {
+	switch (call->nr) {
 	case NR_clone3:
 		type = PPME_SYSCALL_CLONE3_X;
 		kflags = read_user_u64(ARG_PTR(0)); /* clone_args.flags */
@@ -40,14 +40,14 @@ EXIT_PROGRAM(clone_family_x)
 		kflags = 0x4000 | 0x100; /* CLONE_VFORK | CLONE_VM */
 		break;
 	}
-	return clone_parent_exit(regs, ret, type, kflags);
+	return clone_parent_exit(ret, type, kflags);
 }
 
 /*
  * A failed exec: the old image is still in place, so exe is the path asked
  * for, args are empty, and the rest describes the calling task.
  */
-static __always_inline int exec_failed(struct pt_regs *regs, long ret, __u16 type, const void *path, int with_filename)
+static __always_inline int exec_failed(long ret, __u16 type, const void *path, int with_filename)
 {
 	if (ret == 0)
 		return 0; /* reported by sched_process_exec */
@@ -77,8 +77,8 @@ static __always_inline int exec_failed(struct pt_regs *regs, long ret, __u16 typ
 /* One program for execve and execveat failures: the table points both here. */
 EXIT_PROGRAM(exec_family_x)
 {
-	int at = regs->orig_ax == NR_execveat;
-	return exec_failed(regs, ret, at ? PPME_SYSCALL_EXECVEAT_X : PPME_SYSCALL_EXECVE_19_X,
+	int at = call->nr == NR_execveat;
+	return exec_failed(ret, at ? PPME_SYSCALL_EXECVEAT_X : PPME_SYSCALL_EXECVE_19_X,
 			   at ? ARG_PTR(1) : ARG_PTR(0), !at);
 }
 

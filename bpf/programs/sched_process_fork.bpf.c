@@ -5,11 +5,10 @@
  * (in the parent's context). Also grows the target process tree.
  */
 
-/* clone-family exit code and kernel clone flags of the syscall the parent is in. */
-static __always_inline __u16 fork_event(struct pt_regs *regs, __u64 *flags)
+/* clone-family exit code and kernel clone flags of the syscall the parent is in (either ABI). */
+static __always_inline __u16 fork_event(const struct syscall_call *c, __u64 *flags)
 {
-	__u32 nr = regs ? regs->orig_ax : NR_clone;
-	switch (nr) {
+	switch (c->nr) {
 	case NR_fork:
 		*flags = 0;
 		return PPME_SYSCALL_FORK_20_X;
@@ -17,10 +16,10 @@ static __always_inline __u16 fork_event(struct pt_regs *regs, __u64 *flags)
 		*flags = 0x4000 | 0x100; /* CLONE_VFORK | CLONE_VM */
 		return PPME_SYSCALL_VFORK_20_X;
 	case NR_clone3:
-		*flags = read_user_u64((const void *)regs->di); /* clone_args.flags */
+		*flags = read_user_u64((const void *)c->args[0]); /* clone_args.flags */
 		return PPME_SYSCALL_CLONE3_X;
 	default:
-		*flags = regs ? regs->di : 0;
+		*flags = c->args[0];
 		return PPME_SYSCALL_CLONE_20_X;
 	}
 }
@@ -72,11 +71,13 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (!task_wanted(child->tgid))
 		return 0;
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	__u64 kflags = 0;
-	__u16 type = fork_event(regs, &kflags);
-	__u32 nr = regs ? regs->orig_ax : NR_clone;
-	if (!syscall_interesting(nr))
+	struct syscall_call call = {.nr = NR_clone};
+	if (regs)
+		call_decode(&call, regs, in_compat_syscall());
+	if (!syscall_interesting(call.nr))
 		return 0;
+	__u64 kflags = 0;
+	__u16 type = fork_event(&call, &kflags);
 	EVT_OPEN(21);
 	store_s64(s, 0);
 	store_proc_common(s, child);

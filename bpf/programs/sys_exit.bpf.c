@@ -1,29 +1,41 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The sys_exit dispatcher: every syscall exit lands here. Unselected
- * syscalls and excluded processes return before any buffer work; selected
- * syscalls with a dedicated program are tail-called into it, and the rest
- * produce the generic event (ppm_sc id and native number).
+ * The sys_exit dispatcher: every syscall exit lands here. The call is decoded
+ * into x86_64 terms (helpers/call.h: an ia32 call is translated, a socketcall
+ * unpacked); unselected syscalls and excluded processes return before any
+ * buffer work; selected syscalls with a dedicated program are tail-called
+ * into it, and the rest produce the generic event (ppm_sc id and native
+ * number). An ia32 call x86_64 has no counterpart for (ipc, sigreturn, old
+ * mmap, ...) is always reported, as a generic event with its own ppm_sc id
+ * and ia32 number: a 32-bit call is never dropped for want of a mapping.
  */
 
-#define TS_COMPAT 0x0002 /* thread_info.status: in a 32-bit syscall */
+/* GENERIC_X (ID, nativeID). */
+static __always_inline int generic_exit(__u16 ppm_sc, __u16 nr)
+{
+	EVT_OPEN(2);
+	store_u16(s, ppm_sc);
+	store_u16(s, nr);
+	EVT_SUBMIT(PPME_GENERIC_X);
+}
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	unsigned long nr = regs->orig_ax;
-	if (!syscall_interesting(nr))
+	int compat = in_compat_syscall();
+	if (!compat && !syscall_interesting(regs->orig_ax))
 		return 0;
 	if (!task_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	/* 32-bit (ia32) syscalls use another numbering; they are not decoded yet. */
-	if (current_task()->thread_info.status & TS_COMPAT)
+	struct syscall_call *c = current_call();
+	if (!c)
+		return 0;
+	call_decode(c, regs, compat);
+	__u32 nr = c->nr;
+	if (nr == NR_NONE)
+		return generic_exit(ia32_ppm_sc(regs->orig_ax), regs->orig_ax);
+	if (compat && !syscall_interesting(nr))
 		return 0;
 	bpf_tail_call(ctx, &exit_programs, nr);
-
-	/* No dedicated program: GENERIC_X (ID, nativeID). */
-	EVT_OPEN(2);
-	store_u16(s, syscall_table[nr & (SYSCALL_TABLE_SIZE - 1)].ppm_sc);
-	store_u16(s, nr);
-	EVT_SUBMIT(PPME_GENERIC_X);
+	return generic_exit(syscall_table[nr & (SYSCALL_TABLE_SIZE - 1)].ppm_sc, nr);
 }

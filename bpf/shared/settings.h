@@ -20,6 +20,38 @@ struct syscall_entry {
 	__u16 ppm_sc; /* the driver's syscall code, stored in generic events */
 };
 
+/* ia32 (int $0x80) syscall numbers are below this bound. */
+#define IA32_TABLE_SIZE 512
+/* ia32_entry.native of an ia32 call x86_64 has no counterpart for. */
+#define IA32_NO_NATIVE 0xffff
+/* ia32 socketcall subcalls (SYS_*) are below this bound. */
+#define SOCKETCALL_TABLE_SIZE 32
+
+/* ia32_entry.fixup: how the widened ia32 arguments become the x86_64 call's (driver's Ia32Fixup). */
+#define IA32_FIXUP_NONE 0
+#define IA32_FIXUP_OFFSET64_AT3 1 /* 64-bit offset split in args 3 (low) and 4 (high) */
+#define IA32_FIXUP_PAGE_OFFSET5 2 /* mmap2: arg 5 counts 4096-byte pages */
+#define IA32_FIXUP_NO_FLAGS1 3    /* umount: umount2 with flags 0 */
+
+/*
+ * Per-ia32-syscall row, indexed by ia32 number, set by user space from the
+ * driver's ia32 table: the x86_64 syscall it runs as, the ppm_sc id of a
+ * generic event for it when there is none, and its argument fix-up.
+ */
+struct ia32_entry {
+	__u16 native;
+	__u16 ppm_sc;
+	__u8 fixup;
+	__u8 pad[3];
+};
+
+/* ia32 socketcall subcall row: the x86_64 syscall it runs as and its number of 32-bit argument words. */
+struct socketcall_entry {
+	__u16 native; /* IA32_NO_NATIVE: a subcall the kernel rejects */
+	__u8 nargs;
+	__u8 pad;
+};
+
 /* Capture settings, written by user space before attach (and may change while running). */
 struct harrier_settings {
 	__u64 boot_time_ns;    /* wall clock minus CLOCK_BOOTTIME, added to every timestamp */

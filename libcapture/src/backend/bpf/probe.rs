@@ -10,6 +10,9 @@ use libbpf_rs::{Link, MapCore, MapFlags, MapHandle, MapType, OpenObject};
 
 use super::libbpf_error;
 use super::selection::{SyscallSet, SYSCALL_TABLE_SIZE};
+
+/// `IA32_NO_NATIVE` (bpf/shared/settings.h): an ia32 call or socketcall subcall with no x86_64 call.
+const IA32_NO_NATIVE: u16 = 0xffff;
 use super::verifier;
 use crate::Error;
 
@@ -135,6 +138,7 @@ impl Probe {
         };
         probe.fill_ring_table(per_ring)?;
         probe.write_settings(config);
+        probe.write_ia32_tables();
         Ok(probe)
     }
 
@@ -158,6 +162,34 @@ impl Probe {
             bss.settings.boot_time_ns = config.boot_time_ns;
             bss.settings.snaplen = config.snaplen;
             bss.settings.self_tgid = config.self_tgid;
+        }
+    }
+
+    /// Fills the probe's ia32 tables from the driver's ia32 map (the one
+    /// source of truth the kmod shim also uses): for each ia32 number the
+    /// x86_64 call it runs as, the ppm_sc id of a generic event for it, and
+    /// its argument fix-up; for each socketcall subcall its x86_64 call and
+    /// argument count.
+    fn write_ia32_tables(&mut self) {
+        let Some(bss) = self.skel.maps.bss_data.as_deref_mut() else {
+            return;
+        };
+        for row in bss.ia32_table.iter_mut() {
+            row.native = IA32_NO_NATIVE;
+        }
+        for sc in driver::syscalls::ia32_all() {
+            if let Some(row) = bss.ia32_table.get_mut(sc.nr as usize) {
+                row.native = sc.native.map_or(IA32_NO_NATIVE, |nr| nr as u16);
+                row.ppm_sc = sc.ppm_sc();
+                row.fixup = sc.fixup() as u8;
+            }
+        }
+        for (sub, row) in bss.socketcall_table.iter_mut().enumerate() {
+            let target = u32::try_from(sub)
+                .ok()
+                .and_then(driver::syscalls::socketcall_target);
+            row.native = target.map_or(IA32_NO_NATIVE, |(nr, _)| nr as u16);
+            row.nargs = target.map_or(0, |(_, n)| n);
         }
     }
 
