@@ -3,6 +3,7 @@
 //! [`params`](super::params) table, process facts from `/proc`, strings and
 //! buffers from the tracee's memory.
 
+use super::ia32::{unmapped_generic, NR_NONE};
 use super::params::{self, PeerArg, Src};
 use super::procinfo::{self, ProcInfo};
 use super::socket::{listen_queue, parse_sockaddr, push_tuple};
@@ -29,8 +30,13 @@ const TASK_COMM_LEN: usize = 16;
 pub(crate) struct Completed {
     pub(crate) tid: i32,
     pub(crate) tgid: i32,
+    /// x86_64 number ([`NR_NONE`]: an ia32 call with no x86_64 counterpart).
     pub(crate) nr: u64,
+    /// Arguments in the x86_64 call's order (see [`super::ia32`]).
     pub(crate) args: [u64; 6],
+    /// The ia32 number of a call made with `int $0x80`: user structs with
+    /// pointers (iovec, msghdr) have their 32-bit layout.
+    pub(crate) ia32: Option<u32>,
     pub(crate) ret: i64,
     /// execve/execveat: the path argument, read at entry (the image is gone at exit).
     pub(crate) filename: Option<Vec<u8>>,
@@ -121,10 +127,27 @@ struct MsgHdr {
 impl MsgHdr {
     /// Size of `struct user_msghdr` on x86_64.
     const SIZE: usize = 56;
+    /// Size of `struct compat_msghdr` (seven 32-bit words).
+    const COMPAT_SIZE: usize = 28;
 
-    /// Reads the header at `addr`; an unreadable one reads as zeros, as in
-    /// the probe.
-    fn read(tid: i32, addr: u64) -> MsgHdr {
+    /// Reads the header at `addr` (`compat`: an ia32 call's
+    /// `compat_msghdr`); an unreadable one reads as zeros, as in the probe.
+    fn read(tid: i32, addr: u64, compat: bool) -> MsgHdr {
+        if compat {
+            let raw = read_bytes(tid, addr, MsgHdr::COMPAT_SIZE);
+            if raw.len() < MsgHdr::COMPAT_SIZE {
+                return MsgHdr::default();
+            }
+            let word = |i: usize| u64::from(le_u32(&raw, 4 * i));
+            return MsgHdr {
+                name: word(0),
+                namelen: word(1) as u32,
+                iov: word(2),
+                iovlen: word(3),
+                control: word(4),
+                controllen: word(5),
+            };
+        }
         let raw = read_bytes(tid, addr, MsgHdr::SIZE);
         if raw.len() < MsgHdr::SIZE {
             return MsgHdr::default();
@@ -140,10 +163,17 @@ impl MsgHdr {
     }
 
     fn cached(facts: &mut Facts, call: &Completed, i: u8) -> MsgHdr {
-        *facts
-            .msghdr
-            .get_or_insert_with(|| MsgHdr::read(call.tid, call.args[usize::from(i)]))
+        *facts.msghdr.get_or_insert_with(|| {
+            MsgHdr::read(call.tid, call.args[usize::from(i)], call.ia32.is_some())
+        })
     }
+}
+
+/// The little-endian u32 at byte `at` of `raw` (0 past its end).
+fn le_u32(raw: &[u8], at: usize) -> u32 {
+    raw.get(at..at + 4)
+        .and_then(|w| w.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
 }
 
 /// The little-endian u64 at byte `at` of `raw` (0 past its end).
@@ -177,6 +207,10 @@ impl Encoder {
         call: &Completed,
     ) -> Result<&[u8], crate::Error> {
         let tid = call.tid as u64;
+        if let (NR_NONE, Some(ia32)) = (call.nr, call.ia32) {
+            let (ppm_sc, nr) = unmapped_generic(ia32);
+            return self.generic(ts, tid, ppm_sc, nr);
+        }
         let Some(sc) = crate::syscalls::by_native(call.nr as u32) else {
             return self.generic(ts, tid, 0, call.nr);
         };
@@ -203,6 +237,7 @@ impl Encoder {
     fn push(&mut self, p: &ParamInfo, src: Src, call: &Completed) {
         let arg = |i: u8| call.args[usize::from(i)];
         let int = |i: u8| i64::from(arg(i) as i32);
+        let compat = call.ia32.is_some();
         let b = &mut self.builder;
         match src {
             Src::Ret => push_int(b, p.ty, call.ret),
@@ -221,20 +256,20 @@ impl Encoder {
             }
             Src::IovData(i) => {
                 let len = io_len(call.ret, self.snaplen);
-                b.bytes(read_iovecs(call.tid, arg(i), arg(i + 1), len).0);
+                b.bytes(read_iovecs(call.tid, arg(i), arg(i + 1), len, compat).0);
             }
             Src::IovLen(i) => {
-                let total = read_iovecs(call.tid, arg(i), arg(i + 1), 0).1;
+                let total = read_iovecs(call.tid, arg(i), arg(i + 1), 0, compat).1;
                 push_int(b, p.ty, total as i64);
             }
             Src::MsgIovData(i) => {
                 let msg = MsgHdr::cached(&mut self.facts, call, i);
                 let len = io_len(call.ret, self.snaplen);
-                b.bytes(read_iovecs(call.tid, msg.iov, msg.iovlen, len).0);
+                b.bytes(read_iovecs(call.tid, msg.iov, msg.iovlen, len, compat).0);
             }
             Src::MsgIovLen(i) => {
                 let msg = MsgHdr::cached(&mut self.facts, call, i);
-                let total = read_iovecs(call.tid, msg.iov, msg.iovlen, 0).1;
+                let total = read_iovecs(call.tid, msg.iov, msg.iovlen, 0, compat).1;
                 push_int(b, p.ty, total as i64);
             }
             Src::MsgControl(i) => {
@@ -546,17 +581,22 @@ fn io_len(ret: i64, snaplen: u32) -> usize {
     }
 }
 
-/// Gathers up to `limit` bytes from an iovec array; also returns the total
+/// Gathers up to `limit` bytes from an iovec array (`compat`: of
+/// `struct compat_iovec`, two 32-bit words); also returns the total
 /// length. As in the probe, an unreadable piece adds nothing and the
 /// gathering goes on with the next.
-fn read_iovecs(tid: i32, iov: u64, count: u64, limit: usize) -> (Vec<u8>, u64) {
+fn read_iovecs(tid: i32, iov: u64, count: u64, limit: usize, compat: bool) -> (Vec<u8>, u64) {
     let count = (count as usize).min(MAX_IOVECS);
-    let raw = read_bytes(tid, iov, count * 16);
+    let size = if compat { 8 } else { 16 };
+    let raw = read_bytes(tid, iov, count * size);
     let mut data = Vec::new();
     let mut total = 0u64;
-    for entry in raw.chunks_exact(16) {
-        let base = u64::from_le_bytes(entry[..8].try_into().unwrap_or([0; 8]));
-        let len = u64::from_le_bytes(entry[8..].try_into().unwrap_or([0; 8]));
+    for entry in raw.chunks_exact(size) {
+        let (base, len) = if compat {
+            (u64::from(le_u32(entry, 0)), u64::from(le_u32(entry, 4)))
+        } else {
+            (le_u64(entry, 0), le_u64(entry, 8))
+        };
         total = total.wrapping_add(len);
         let want = (len as usize).min(limit.saturating_sub(data.len()));
         if want > 0 {
@@ -661,12 +701,12 @@ mod tests {
             0,
         ];
         let me = std::process::id() as i32;
-        let hdr = MsgHdr::read(me, msg.as_ptr() as u64);
+        let hdr = MsgHdr::read(me, msg.as_ptr() as u64, false);
         assert_eq!((hdr.name, hdr.namelen), (name.as_ptr() as u64, 16));
         assert_eq!((hdr.control, hdr.controllen), (control.as_ptr() as u64, 24));
-        let (gathered, total) = read_iovecs(me, hdr.iov, hdr.iovlen, 4);
+        let (gathered, total) = read_iovecs(me, hdr.iov, hdr.iovlen, 4, false);
         assert_eq!((&gathered[..], total), (&b"payl"[..], 7));
-        let unreadable = MsgHdr::read(me, 8);
+        let unreadable = MsgHdr::read(me, 8, false);
         assert_eq!((unreadable.iov, unreadable.iovlen), (0, 0));
     }
 
@@ -676,7 +716,7 @@ mod tests {
         // An iovec at an unmapped address, then a readable one.
         let iov = [8u64, 4, data.as_ptr() as u64, data.len() as u64];
         let me = std::process::id() as i32;
-        let (gathered, total) = read_iovecs(me, iov.as_ptr() as u64, 2, 64);
+        let (gathered, total) = read_iovecs(me, iov.as_ptr() as u64, 2, 64, false);
         assert_eq!((&gathered[..], total), (&b"payload"[..], 11));
         assert!(read_all(me, data.as_ptr() as u64, 4096 * 1024).is_empty());
     }

@@ -48,6 +48,7 @@ pub mod filter;
 
 mod created;
 mod encode;
+mod ia32;
 mod params;
 mod procinfo;
 mod socket;

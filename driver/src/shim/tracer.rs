@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use super::created;
 use super::encode::{read_string, Completed, Encoder};
+use super::ia32::{self, Call};
 use super::procinfo::{self, ProcInfo};
 use crate::ring::{Error, Result, RingProducer, WriteOutcome};
 use crate::sys::{self, Ptrace, SyscallStop};
@@ -69,8 +70,11 @@ pub(crate) enum Mode {
 /// A syscall between its entry and exit stop.
 #[derive(Debug, Clone)]
 struct Pending {
+    /// x86_64 number (`ia32::NR_NONE`: an ia32 call with no x86_64 counterpart).
     nr: u64,
     args: [u64; 6],
+    /// The ia32 number of a call made with `int $0x80`.
+    ia32: Option<u32>,
     filename: Option<Vec<u8>>,
     /// An `O_CREAT` open whose target was missing at entry.
     creates: bool,
@@ -228,13 +232,16 @@ impl Tracer {
     /// A syscall-entry or seccomp stop.
     fn on_entry(&mut self, tid: i32) {
         if let Ok(SyscallStop::Entry { nr, args }) = sys::syscall_info(tid) {
-            self.begin(tid, nr, args);
+            self.begin(tid, ia32::entry_call(tid, nr, args));
         }
         self.resume(tid, 0);
     }
 
-    fn begin(&mut self, tid: i32, nr: u64, args: [u64; 6]) {
-        if nr == NR_EXIT || nr == NR_EXIT_GROUP || !self.producer.syscall_enabled(nr) {
+    /// An ia32 call without an x86_64 counterpart is always reported, as the probe does.
+    fn begin(&mut self, tid: i32, call: Call) {
+        let Call { nr, args, ia32 } = call;
+        let selected = nr == ia32::NR_NONE || self.producer.syscall_enabled(nr);
+        if nr == NR_EXIT || nr == NR_EXIT_GROUP || !selected {
             return;
         }
         let filename = match nr {
@@ -247,6 +254,7 @@ impl Tracer {
             t.pending = Some(Pending {
                 nr,
                 args,
+                ia32,
                 filename,
                 creates,
             });
@@ -259,7 +267,7 @@ impl Tracer {
                 if let Some(t) = self.threads.get_mut(&tid) {
                     t.in_syscall = true;
                 }
-                self.begin(tid, nr, args);
+                self.begin(tid, ia32::entry_call(tid, nr, args));
             }
             Ok(SyscallStop::Exit { rval }) => {
                 let done = self.threads.get_mut(&tid).and_then(|t| {
@@ -272,6 +280,7 @@ impl Tracer {
                         tgid,
                         nr: p.nr,
                         args: p.args,
+                        ia32: p.ia32,
                         ret: rval,
                         filename: p.filename,
                         creates: p.creates,
