@@ -1,0 +1,459 @@
+//! ia32 syscalls (`int $0x80` from a 64-bit process) under both live
+//! backends: a workload built here with gcc makes its calls through the
+//! 32-bit ABI, and the eBPF probe and the kmod shim must report them as the
+//! events of their x86_64 equivalents, with the right parameters, the same
+//! in both; `detect` must see an ia32 open of /etc/shadow.
+//!
+//! Needs root, gcc, a kernel with `CONFIG_IA32_EMULATION` and (for the eBPF
+//! backend) BPF; each test prints `SKIPPED: <reason>` and returns where one
+//! is missing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use driver::param::SockTuple;
+use driver::{EventRef, ParamValue};
+use libcapture::capture::{CaptureBuilder, Next};
+
+/// Every pointer the workload passes is static data: built `-no-pie`, it
+/// sits below 4 GiB where the 32-bit ABI can name it.
+const WORKLOAD_C: &str = r#"
+#include <stdlib.h>
+#include <string.h>
+
+static long sys32(long nr, long a, long b, long c, long d)
+{
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
+	return ret;
+}
+
+static char in_path[256], out_path[256];
+static char buf[64];
+static const char msg[] = "ia32 write";
+static const char part1[] = "vec-", part2[] = "tor", ping[] = "ping";
+static unsigned int iov32[4], ping_iov[2], msghdr32[7];
+static unsigned char addr[16];
+static unsigned int sockargs[3];
+static const char exe[] = "/bin/true";
+static const char arg1[] = "ia32-arg";
+static unsigned int argv32[3];
+
+/* argv: DIR PORT */
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	strcpy(in_path, argv[1]);
+	strcat(in_path, "/in");
+	strcpy(out_path, argv[1]);
+	strcat(out_path, "/out");
+	int port = atoi(argv[2]);
+
+	long fd = sys32(5, (long)in_path, 0, 0, 0);                      /* open(in, O_RDONLY) */
+	sys32(3, fd, (long)buf, sizeof(buf), 0);                          /* read */
+	sys32(6, fd, 0, 0, 0);                                            /* close */
+	fd = sys32(295, -100, (long)out_path, 01 | 0100 | 01000, 0640);   /* openat(AT_FDCWD, out, O_WRONLY|O_CREAT|O_TRUNC) */
+	sys32(4, fd, (long)msg, sizeof(msg) - 1, 0);                      /* write */
+	iov32[0] = (unsigned int)(unsigned long)part1;
+	iov32[1] = sizeof(part1) - 1;
+	iov32[2] = (unsigned int)(unsigned long)part2;
+	iov32[3] = sizeof(part2) - 1;
+	sys32(146, fd, (long)iov32, 2, 0);                                /* writev: compat_iovec */
+	sys32(6, fd, 0, 0, 0);
+
+	addr[0] = 2;                                                      /* AF_INET */
+	addr[2] = port >> 8;
+	addr[3] = port & 0xff;
+	addr[4] = 127, addr[7] = 1;
+	long s1 = sys32(359, 2, 1, 0, 0);                                 /* socket(AF_INET, SOCK_STREAM, 0) */
+	sys32(362, s1, (long)addr, 16, 0);                                /* connect */
+	sockargs[0] = 2, sockargs[1] = 1, sockargs[2] = 0;
+	long s2 = sys32(102, 1, (long)sockargs, 0, 0);                    /* socketcall(SYS_SOCKET) */
+	sockargs[0] = s2, sockargs[1] = (unsigned int)(unsigned long)addr, sockargs[2] = 16;
+	sys32(102, 3, (long)sockargs, 0, 0);                              /* socketcall(SYS_CONNECT) */
+	ping_iov[0] = (unsigned int)(unsigned long)ping;
+	ping_iov[1] = sizeof(ping) - 1;
+	msghdr32[2] = (unsigned int)(unsigned long)ping_iov;
+	msghdr32[3] = 1;
+	sockargs[0] = s2, sockargs[1] = (unsigned int)(unsigned long)msghdr32, sockargs[2] = 0;
+	sys32(102, 16, (long)sockargs, 0, 0);                             /* socketcall(SYS_SENDMSG): compat_msghdr */
+	sys32(6, s1, 0, 0, 0);
+	sys32(6, s2, 0, 0, 0);
+	sys32(34, 0, 0, 0, 0);                                            /* nice(0): no x86_64 counterpart */
+
+	argv32[0] = (unsigned int)(unsigned long)exe;
+	argv32[1] = (unsigned int)(unsigned long)arg1;
+	sys32(11, (long)exe, (long)argv32, 0, 0);                         /* execve(/bin/true, argv, NULL) */
+	return 3;
+}
+"#;
+
+/// The evasion this guards against: an ia32 open of /etc/shadow.
+const OPEN_SHADOW_C: &str = r#"
+static const char path[] = "/etc/shadow";
+int main(void){ long fd; __asm__ volatile("int $0x80":"=a"(fd):"a"(5L),"b"(path),"c"(0L),"d"(0L)); return fd < 0; }
+"#;
+
+/// Whether ia32 calls work here: getpid through int $0x80 (ia32 20).
+const PROBE_C: &str = r#"
+#include <unistd.h>
+int main(void){ long r; __asm__ volatile("int $0x80":"=a"(r):"a"(20L)); return r == getpid() ? 0 : 1; }
+"#;
+
+fn harrier() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_harrier"))
+}
+
+fn tmpdir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("harrier-ia32-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Builds `source` with `gcc -O1 -no-pie` into `dir/name`; `None` (after
+/// printing why) when this machine cannot run the test.
+fn build(dir: &Path, name: &str, source: &str) -> Option<PathBuf> {
+    if !nix_root() {
+        println!("SKIPPED: not root (ptrace of spawned trees and eBPF need it)");
+        return None;
+    }
+    let c = dir.join(format!("{name}.c"));
+    let bin = dir.join(name);
+    std::fs::write(&c, source).unwrap();
+    let gcc = Command::new("gcc")
+        .args(["-O1", "-no-pie", "-o"])
+        .arg(&bin)
+        .arg(&c)
+        .output();
+    match gcc {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!("gcc failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => {
+            println!("SKIPPED: gcc not available: {e}");
+            return None;
+        }
+    }
+    let probe = dir.join("ia32-probe");
+    let probe_c = dir.join("ia32-probe.c");
+    std::fs::write(&probe_c, PROBE_C).unwrap();
+    let built = Command::new("gcc")
+        .args(["-O1", "-no-pie", "-o"])
+        .arg(&probe)
+        .arg(&probe_c)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    if !Command::new(&probe).status().is_ok_and(|s| s.success()) {
+        println!("SKIPPED: the kernel runs no ia32 syscalls (CONFIG_IA32_EMULATION off or ia32_emulation=0)");
+        return None;
+    }
+    Some(bin)
+}
+
+fn nix_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|u| u.split_whitespace().nth(1))
+            == Some("0")
+    })
+}
+
+/// Captures `argv` with `backend` into `dir/BACKEND.scap`; `None` when the
+/// eBPF backend cannot load here.
+fn capture(dir: &Path, backend: &str, argv: &[&str]) -> Option<PathBuf> {
+    let out = dir.join(format!("{backend}.scap"));
+    let run = harrier()
+        .args([
+            "capture",
+            "--backend",
+            backend,
+            "--exit-only",
+            "--snaplen",
+            "64",
+        ])
+        .args(["--syscalls", "default", "-w"])
+        .arg(&out)
+        .arg("--")
+        .args(argv)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    if !out.exists() {
+        assert_eq!(backend, "bpf", "{}", String::from_utf8_lossy(&run.stderr));
+        println!(
+            "SKIPPED: the eBPF backend is not available: {}",
+            String::from_utf8_lossy(&run.stderr).trim()
+        );
+        return None;
+    }
+    Some(out)
+}
+
+/// One exit event: name and every parameter as text.
+#[derive(Debug, Clone, PartialEq)]
+struct Event {
+    name: String,
+    tid: u64,
+    params: Vec<(String, String)>,
+}
+
+impl Event {
+    fn get(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("{} has no {name}: {:?}", self.name, self.params))
+    }
+}
+
+/// Exit events from the workload's first execve on, parameters as text
+/// (socket tuples without the ephemeral source port).
+fn events(path: &Path) -> Vec<Event> {
+    let mut capture = CaptureBuilder::savefile(path).open().unwrap();
+    let mut out = Vec::new();
+    while let Next::Event(ev) = capture.next().unwrap() {
+        let e: &EventRef<'_> = &ev.event;
+        if e.is_enter() {
+            continue;
+        }
+        let info = e.info().unwrap();
+        if out.is_empty() && info.name != "execve" {
+            continue;
+        }
+        let params = info
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.to_string(), text(e.param(i).map(Result::unwrap))))
+            .collect();
+        out.push(Event {
+            name: info.name.to_string(),
+            tid: e.tid(),
+            params,
+        });
+    }
+    out
+}
+
+fn text(v: Option<ParamValue<'_>>) -> String {
+    match v {
+        Some(ParamValue::Str(b) | ParamValue::Bytes(b)) => {
+            String::from_utf8_lossy(b).replace('\0', "\\0")
+        }
+        Some(ParamValue::SockTuple(SockTuple::Inet {
+            src, dst, dport, ..
+        })) => {
+            format!("{src}:* -> {dst}:{dport}")
+        }
+        Some(v) => format!("{v:?}"),
+        None => "<absent>".into(),
+    }
+}
+
+/// Parameters that differ from run to run whatever the backend.
+const RUN_SPECIFIC: &[&str] = &[
+    "tid",
+    "pid",
+    "ptid",
+    "vtid",
+    "vpid",
+    "pgid",
+    "vpgid",
+    "vm_size",
+    "vm_rss",
+    "vm_swap",
+    "pgft_maj",
+    "pgft_min",
+    "pidns_init_start_ts",
+    "ino",
+];
+
+/// The workload's own calls (before the exec of /bin/true) and the exec.
+fn workload_calls(events: &[Event]) -> Vec<Event> {
+    let tid = events.first().map(|e| e.tid);
+    let mut calls: Vec<Event> = events
+        .iter()
+        .filter(|e| Some(e.tid) == tid)
+        .cloned()
+        .collect();
+    // From the workload's first ia32 call (its open of `in`) to the exec of /bin/true.
+    let start = calls
+        .iter()
+        .position(|e| e.name == "open" && e.get("name").ends_with("/in"))
+        .expect("the ia32 open of `in`");
+    let end = calls
+        .iter()
+        .rposition(|e| e.name == "execve" && e.get("exe") == "/bin/true")
+        .expect("the ia32 execve of /bin/true");
+    calls.drain(..start);
+    calls.truncate(end - start + 1);
+    calls
+}
+
+fn run_workload(tag: &str) -> Option<(Vec<Event>, Vec<Event>, u16)> {
+    let dir = tmpdir(tag);
+    let bin = build(&dir, "workload", WORKLOAD_C)?;
+    std::fs::write(dir.join("in"), "hello-ia32\n").unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let argv = [bin.to_str().unwrap(), ".", &port.to_string()];
+    let bpf = events(&capture(&dir, "bpf", &argv)?);
+    // Each run creates `out` afresh (the open's PPM_O_F_CREATED).
+    std::fs::remove_file(dir.join("out")).unwrap();
+    let kmod = events(&capture(&dir, "kmod", &argv)?);
+    drop(listener);
+    std::fs::remove_dir_all(&dir).unwrap();
+    Some((workload_calls(&bpf), workload_calls(&kmod), port))
+}
+
+/// The ia32 calls, as the events of their x86_64 equivalents.
+fn check_calls(backend: &str, calls: &[Event], port: u16) {
+    let names: Vec<&str> = calls.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "open", "read", "close", "openat", "write", "writev", "close", "socket", "connect",
+            "socket", "connect", "sendmsg", "close", "close", "nice", "execve"
+        ]
+        .map(|n| if n == "nice" { "syscall" } else { n }),
+        "{backend}: event sequence"
+    );
+    let by = |i: usize| &calls[i];
+    let fd = |e: &Event| e.get("fd").to_string();
+    // open(in, O_RDONLY) and read of its bytes.
+    assert_eq!(by(0).get("name"), "./in", "{backend}");
+    assert_eq!(by(0).get("flags"), "Flags(1)", "{backend}: O_RDONLY");
+    assert!(
+        fd(by(0)).starts_with("Fd(") && fd(by(0)) != "Fd(-1)",
+        "{backend}: {}",
+        fd(by(0))
+    );
+    assert_eq!(by(1).get("res"), "Errno(11)", "{backend}");
+    assert_eq!(by(1).get("data"), "hello-ia32\n", "{backend}");
+    assert_eq!(
+        by(1).get("fd"),
+        fd(by(0)),
+        "{backend}: read on the opened fd"
+    );
+    assert_eq!(by(2).get("fd"), fd(by(0)), "{backend}: close of it");
+    // openat(AT_FDCWD, out, O_WRONLY|O_CREAT|O_TRUNC, 0640), write, writev.
+    assert_eq!(
+        by(3).get("dirfd"),
+        "Fd(-100)",
+        "{backend}: AT_FDCWD sign-extended"
+    );
+    assert_eq!(by(3).get("name"), "./out", "{backend}");
+    assert_eq!(by(3).get("mode"), "Uint(416)", "{backend}: 0640");
+    // O_WRONLY|O_CREAT|O_TRUNC as PPM_O_*, and PPM_O_F_CREATED: the file was new.
+    assert_eq!(by(3).get("flags"), "Flags(16646)", "{backend}");
+    assert_eq!(by(4).get("data"), "ia32 write", "{backend}");
+    assert_eq!(by(4).get("fd"), fd(by(3)), "{backend}");
+    assert_eq!(
+        by(5).get("data"),
+        "vec-tor",
+        "{backend}: compat_iovec pieces"
+    );
+    assert_eq!(by(5).get("size"), "Uint(7)", "{backend}");
+    // socket + connect, direct and through socketcall, then sendmsg through socketcall.
+    for (socket, connect) in [(7, 8), (9, 10)] {
+        assert_eq!(
+            by(socket).get("domain"),
+            "EnumFlags(2)",
+            "{backend}: AF_INET"
+        );
+        assert_eq!(by(connect).get("res"), "Errno(0)", "{backend}");
+        assert_eq!(by(connect).get("fd"), fd(by(socket)), "{backend}");
+        assert_eq!(
+            by(connect).get("tuple"),
+            format!("127.0.0.1:* -> 127.0.0.1:{port}"),
+            "{backend}"
+        );
+    }
+    assert_eq!(by(11).get("res"), "Errno(4)", "{backend}");
+    assert_eq!(by(11).get("data"), "ping", "{backend}: compat_msghdr iovec");
+    assert_eq!(by(11).get("fd"), fd(by(9)), "{backend}");
+    // nice: ia32 only, a generic event with its own ppm_sc and ia32 number.
+    let nice = driver::syscalls::ppm_sc_by_name("nice").unwrap();
+    assert_eq!(by(14).get("ID"), format!("SyscallId({nice})"), "{backend}");
+    assert_eq!(by(14).get("nativeID"), "Uint(34)", "{backend}");
+    // execve(/bin/true, {"/bin/true", "ia32-arg"}): argv of 32-bit pointers.
+    assert_eq!(by(15).get("res"), "Errno(0)", "{backend}");
+    assert_eq!(by(15).get("args"), "ia32-arg\\0", "{backend}");
+}
+
+#[test]
+fn ia32_calls_are_reported_as_their_x86_64_events_by_both_backends() {
+    let Some((bpf, kmod, port)) = run_workload("calls") else {
+        return;
+    };
+    check_calls("bpf", &bpf, port);
+    check_calls("kmod", &kmod, port);
+    let strip = |calls: &[Event]| -> Vec<(String, HashMap<String, String>)> {
+        calls
+            .iter()
+            .map(|e| {
+                let params = e
+                    .params
+                    .iter()
+                    .filter(|(n, _)| !RUN_SPECIFIC.contains(&n.as_str()))
+                    .cloned()
+                    .collect();
+                (e.name.clone(), params)
+            })
+            .collect()
+    };
+    let (b, k) = (strip(&bpf), strip(&kmod));
+    for (i, (eb, ek)) in b.iter().zip(&k).enumerate() {
+        assert_eq!(eb, ek, "event {i} differs between bpf and kmod");
+    }
+}
+
+#[test]
+fn an_ia32_open_of_etc_shadow_raises_sensitive_file_read() {
+    let dir = tmpdir("detect");
+    let Some(bin) = build(&dir, "i32open", OPEN_SHADOW_C) else {
+        return;
+    };
+    let live = harrier()
+        .args(["detect", "--live", "--"])
+        .arg(&bin)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&live.stdout);
+    let stderr = String::from_utf8_lossy(&live.stderr);
+    if stderr.contains("cannot start the eBPF capture") {
+        println!(
+            "SKIPPED: the eBPF backend is not available: {}",
+            stderr.trim()
+        );
+    } else {
+        assert!(
+            stdout.contains("Sensitive file opened for reading")
+                && stdout.contains("file=/etc/shadow"),
+            "detect --live missed the ia32 open:\n{stdout}\n{stderr}"
+        );
+    }
+    // The kmod shim's capture of it, replayed through the rules.
+    let scap = capture(&dir, "kmod", &[bin.to_str().unwrap()]).unwrap();
+    let replay = harrier()
+        .args(["detect", "--replay"])
+        .arg(&scap)
+        .output()
+        .unwrap();
+    let replayed = String::from_utf8_lossy(&replay.stdout);
+    assert!(
+        replayed.contains("Sensitive file opened for reading")
+            && replayed.contains("file=/etc/shadow"),
+        "detect on the kmod capture missed the ia32 open:\n{replayed}\n{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
