@@ -23,6 +23,18 @@
 //!   side), execve with full process information, and `procexit`.
 //!   Syscalls without a parameter mapping (those the probe has no exit
 //!   program for) are generic events, as the probe writes them.
+//! * **ia32 syscalls.** A 64-bit (or 32-bit) tracee can make 32-bit calls
+//!   with `int $0x80`; the filter sends every non-x86_64 call to the tracer,
+//!   whose entry stop then reports `arch` = `AUDIT_ARCH_I386`. The call is
+//!   decoded into the x86_64 call the kernel runs (module `ia32`) through the
+//!   driver's ia32 map, the table the eBPF probe is given too: number
+//!   translated, arguments widened and fixed up, `socketcall` unpacked from
+//!   the tracee's argument words; `compat_iovec` and `compat_msghdr` are read
+//!   in their 32-bit layout. It is then encoded like a 64-bit call; one with
+//!   no x86_64 counterpart (`ipc`, `sigreturn`, ...) is always a generic
+//!   event with its own ppm_sc and ia32 number, as the probe writes it.
+//!   `sys::syscall_info` does not report the arch, so the tracer asks for it
+//!   with a second `PTRACE_GET_SYSCALL_INFO` at each entry stop.
 //! * **What only the probe sees.** Kernel socket addresses (socketpair's
 //!   `source`/`peer`, the two addresses of unix tuples) are 0; so is the
 //!   backlog of a unix listener outside the tracer's network namespace
