@@ -25,12 +25,14 @@ const WORKLOAD_C: &str = r#"
 #include <stdlib.h>
 #include <string.h>
 
-static long sys32(long nr, long a, long b, long c, long d)
+static long sys32_5(long nr, long a, long b, long c, long d, long e)
 {
 	long ret;
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e) : "memory");
 	return ret;
 }
+#define sys32(nr, a, b, c, d) sys32_5(nr, a, b, c, d, 0)
+#define PTR(p) ((unsigned int)(unsigned long)(p))
 
 static char in_path[256], out_path[256];
 static char buf[64];
@@ -42,6 +44,11 @@ static unsigned int sockargs[3];
 static const char exe[] = "/bin/true";
 static const char arg1[] = "ia32-arg";
 static unsigned int argv32[3];
+static char rbuf[64], rbuf2[64];
+static unsigned int readiov[4], preadiov[2], rvec[2], rmsg[7], args6[6];
+static unsigned char addr0[16], bound[16];
+static unsigned int blen;
+static const char hi[] = "hi", msg2[] = "msg2";
 
 /* argv: DIR PORT */
 int main(int argc, char **argv)
@@ -66,6 +73,14 @@ int main(int argc, char **argv)
 	sys32(146, fd, (long)iov32, 2, 0);                                /* writev: compat_iovec */
 	sys32(6, fd, 0, 0, 0);
 
+	fd = sys32(5, (long)in_path, 0, 0, 0);
+	readiov[0] = PTR(rbuf), readiov[1] = 5, readiov[2] = PTR(rbuf2), readiov[3] = 16;
+	sys32(145, fd, (long)readiov, 2, 0);                              /* readv: "hello" + "-ia32\n" */
+	sys32_5(180, fd, (long)rbuf, 4, 6, 0);                            /* pread64(offset 6 in two words) */
+	preadiov[0] = PTR(rbuf), preadiov[1] = 4;
+	sys32_5(333, fd, (long)preadiov, 1, 6, 0);                        /* preadv(offset 6) */
+	sys32(6, fd, 0, 0, 0);
+
 	addr[0] = 2;                                                      /* AF_INET */
 	addr[2] = port >> 8;
 	addr[3] = port & 0xff;
@@ -82,6 +97,39 @@ int main(int argc, char **argv)
 	msghdr32[3] = 1;
 	sockargs[0] = s2, sockargs[1] = (unsigned int)(unsigned long)msghdr32, sockargs[2] = 0;
 	sys32(102, 16, (long)sockargs, 0, 0);                             /* socketcall(SYS_SENDMSG): compat_msghdr */
+
+	/* A server through socketcall: socket, bind, listen, accept, sendto/recvfrom, send, recvmsg. */
+	addr0[0] = 2, addr0[4] = 127, addr0[7] = 1;
+	args6[0] = 2, args6[1] = 1, args6[2] = 0;
+	long ls = sys32(102, 1, (long)args6, 0, 0);                       /* SYS_SOCKET */
+	args6[0] = ls, args6[1] = PTR(addr0), args6[2] = 16;
+	sys32(102, 2, (long)args6, 0, 0);                                 /* SYS_BIND */
+	args6[0] = ls, args6[1] = 4;
+	sys32(102, 4, (long)args6, 0, 0);                                 /* SYS_LISTEN */
+	blen = 16;
+	sys32(367, ls, (long)bound, (long)&blen, 0);                      /* getsockname (not selected) */
+	long c1 = sys32(359, 2, 1, 0, 0);
+	sys32(362, c1, (long)bound, 16, 0);
+	args6[0] = ls, args6[1] = 0, args6[2] = 0;
+	long a1 = sys32(102, 5, (long)args6, 0, 0);                       /* SYS_ACCEPT */
+	args6[0] = c1, args6[1] = PTR(hi), args6[2] = 2, args6[3] = 0, args6[4] = 0, args6[5] = 0;
+	sys32(102, 11, (long)args6, 0, 0);                                /* SYS_SENDTO */
+	args6[0] = a1, args6[1] = PTR(rbuf), args6[2] = 2;
+	sys32(102, 12, (long)args6, 0, 0);                                /* SYS_RECVFROM */
+	args6[0] = c1, args6[1] = PTR(msg2), args6[2] = 4, args6[3] = 0;
+	sys32(102, 9, (long)args6, 0, 0);                                 /* SYS_SEND: sendto without address */
+	rvec[0] = PTR(rbuf2), rvec[1] = 4;
+	rmsg[2] = PTR(rvec), rmsg[3] = 1;
+	args6[0] = a1, args6[1] = PTR(rmsg), args6[2] = 0;
+	sys32(102, 17, (long)args6, 0, 0);                                /* SYS_RECVMSG: compat_msghdr */
+	long c2 = sys32(359, 2, 1, 0, 0);
+	sys32(362, c2, (long)bound, 16, 0);
+	long a2 = sys32(364, ls, 0, 0, 02000000);                         /* accept4(SOCK_CLOEXEC) */
+	sys32(6, c1, 0, 0, 0);
+	sys32(6, a1, 0, 0, 0);
+	sys32(6, c2, 0, 0, 0);
+	sys32(6, a2, 0, 0, 0);
+	sys32(6, ls, 0, 0, 0);
 	sys32(6, s1, 0, 0, 0);
 	sys32(6, s2, 0, 0, 0);
 	sys32(34, 0, 0, 0, 0);                                            /* nice(0): no x86_64 counterpart */
@@ -314,79 +362,199 @@ fn run_workload(tag: &str) -> Option<(Vec<Event>, Vec<Event>, u16)> {
     Some((workload_calls(&bpf), workload_calls(&kmod), port))
 }
 
+/// The events the workload's ia32 calls must produce, in order.
+const EXPECTED: &[&str] = &[
+    "open", "read", "close", "openat", "write", "writev", "close", // files
+    "open", "readv", "pread", "preadv", "close", // reads at offsets
+    "socket", "connect", "socket", "connect", "sendmsg", // client, direct and socketcall
+    "socket", "bind", "listen", "socket", "connect", "accept", // server through socketcall
+    "sendto", "recvfrom", "sendto", "recvmsg", "socket", "connect", "accept4", //
+    "close", "close", "close", "close", "close", "close", "close", //
+    "syscall", "execve", // nice (generic), execve of /bin/true
+];
+
 /// The ia32 calls, as the events of their x86_64 equivalents.
 fn check_calls(backend: &str, calls: &[Event], port: u16) {
     let names: Vec<&str> = calls.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "open", "read", "close", "openat", "write", "writev", "close", "socket", "connect",
-            "socket", "connect", "sendmsg", "close", "close", "nice", "execve"
-        ]
-        .map(|n| if n == "nice" { "syscall" } else { n }),
-        "{backend}: event sequence"
-    );
-    let by = |i: usize| &calls[i];
-    let fd = |e: &Event| e.get("fd").to_string();
-    // open(in, O_RDONLY) and read of its bytes.
-    assert_eq!(by(0).get("name"), "./in", "{backend}");
-    assert_eq!(by(0).get("flags"), "Flags(1)", "{backend}: O_RDONLY");
+    assert_eq!(names, EXPECTED, "{backend}: event sequence");
+    let p = |i: usize, name: &str| calls[i].get(name).to_string();
+    let check = |i: usize, pairs: &[(&str, &str)]| {
+        for (name, want) in pairs {
+            assert_eq!(
+                p(i, name),
+                *want,
+                "{backend}: event {i} {}.{name}",
+                calls[i].name
+            );
+        }
+    };
+    let fd_of = |i: usize| p(i, "fd");
+    // open(in, O_RDONLY), read, close.
+    check(0, &[("name", "./in"), ("flags", "Flags(1)")]);
     assert!(
-        fd(by(0)).starts_with("Fd(") && fd(by(0)) != "Fd(-1)",
+        fd_of(0) != "Fd(-1)" && fd_of(0).starts_with("Fd("),
         "{backend}: {}",
-        fd(by(0))
+        fd_of(0)
     );
-    assert_eq!(by(1).get("res"), "Errno(11)", "{backend}");
-    assert_eq!(by(1).get("data"), "hello-ia32\n", "{backend}");
-    assert_eq!(
-        by(1).get("fd"),
-        fd(by(0)),
-        "{backend}: read on the opened fd"
+    check(
+        1,
+        &[
+            ("res", "Errno(11)"),
+            ("data", "hello-ia32\n"),
+            ("fd", &fd_of(0)),
+        ],
     );
-    assert_eq!(by(2).get("fd"), fd(by(0)), "{backend}: close of it");
-    // openat(AT_FDCWD, out, O_WRONLY|O_CREAT|O_TRUNC, 0640), write, writev.
-    assert_eq!(
-        by(3).get("dirfd"),
-        "Fd(-100)",
-        "{backend}: AT_FDCWD sign-extended"
+    check(2, &[("res", "Errno(0)"), ("fd", &fd_of(0))]);
+    // openat(AT_FDCWD, out, O_WRONLY|O_CREAT|O_TRUNC, 0640): PPM_O_* with
+    // PPM_O_F_CREATED (a new file); write; writev of two compat_iovecs.
+    check(
+        3,
+        &[
+            ("dirfd", "Fd(-100)"),
+            ("name", "./out"),
+            ("flags", "Flags(16646)"),
+            ("mode", "Uint(416)"),
+        ],
     );
-    assert_eq!(by(3).get("name"), "./out", "{backend}");
-    assert_eq!(by(3).get("mode"), "Uint(416)", "{backend}: 0640");
-    // O_WRONLY|O_CREAT|O_TRUNC as PPM_O_*, and PPM_O_F_CREATED: the file was new.
-    assert_eq!(by(3).get("flags"), "Flags(16646)", "{backend}");
-    assert_eq!(by(4).get("data"), "ia32 write", "{backend}");
-    assert_eq!(by(4).get("fd"), fd(by(3)), "{backend}");
-    assert_eq!(
-        by(5).get("data"),
-        "vec-tor",
-        "{backend}: compat_iovec pieces"
+    check(
+        4,
+        &[
+            ("res", "Errno(10)"),
+            ("data", "ia32 write"),
+            ("fd", &fd_of(3)),
+        ],
     );
-    assert_eq!(by(5).get("size"), "Uint(7)", "{backend}");
-    // socket + connect, direct and through socketcall, then sendmsg through socketcall.
-    for (socket, connect) in [(7, 8), (9, 10)] {
-        assert_eq!(
-            by(socket).get("domain"),
-            "EnumFlags(2)",
-            "{backend}: AF_INET"
-        );
-        assert_eq!(by(connect).get("res"), "Errno(0)", "{backend}");
-        assert_eq!(by(connect).get("fd"), fd(by(socket)), "{backend}");
-        assert_eq!(
-            by(connect).get("tuple"),
-            format!("127.0.0.1:* -> 127.0.0.1:{port}"),
-            "{backend}"
+    check(
+        5,
+        &[
+            ("res", "Errno(7)"),
+            ("data", "vec-tor"),
+            ("size", "Uint(7)"),
+            ("fd", &fd_of(3)),
+        ],
+    );
+    // readv into two compat_iovecs (5 + 16 bytes of room); pread64 and
+    // preadv at offset 6, passed as two 32-bit words.
+    check(
+        8,
+        &[
+            ("res", "Errno(11)"),
+            ("size", "Uint(21)"),
+            ("data", "hello-ia32\n"),
+            ("fd", &fd_of(7)),
+        ],
+    );
+    check(
+        9,
+        &[
+            ("res", "Errno(4)"),
+            ("data", "ia32"),
+            ("size", "Uint(4)"),
+            ("pos", "Uint(6)"),
+        ],
+    );
+    check(
+        10,
+        &[
+            ("res", "Errno(4)"),
+            ("data", "ia32"),
+            ("size", "Uint(4)"),
+            ("pos", "Uint(6)"),
+        ],
+    );
+    // Client sockets: direct socket+connect, then both through socketcall,
+    // then sendmsg (compat_msghdr) through socketcall.
+    let to_listener = format!("127.0.0.1:* -> 127.0.0.1:{port}");
+    for (socket, connect) in [(12, 13), (14, 15)] {
+        check(socket, &[("domain", "EnumFlags(2)"), ("type", "Uint(1)")]);
+        check(
+            connect,
+            &[
+                ("res", "Errno(0)"),
+                ("tuple", &to_listener),
+                ("fd", &fd_of(socket)),
+            ],
         );
     }
-    assert_eq!(by(11).get("res"), "Errno(4)", "{backend}");
-    assert_eq!(by(11).get("data"), "ping", "{backend}: compat_msghdr iovec");
-    assert_eq!(by(11).get("fd"), fd(by(9)), "{backend}");
+    check(
+        16,
+        &[
+            ("res", "Errno(4)"),
+            ("data", "ping"),
+            ("fd", &fd_of(14)),
+            ("tuple", &to_listener),
+        ],
+    );
+    // Server through socketcall: bind to 127.0.0.1:0, listen, accept a direct connect.
+    check(
+        18,
+        &[
+            ("res", "Errno(0)"),
+            ("addr", "SockAddr(Inet { addr: 127.0.0.1, port: 0 })"),
+            ("fd", &fd_of(17)),
+        ],
+    );
+    check(
+        19,
+        &[
+            ("res", "Errno(0)"),
+            ("backlog", "Int(4)"),
+            ("fd", &fd_of(17)),
+        ],
+    );
+    let server = p(21, "tuple");
+    assert!(
+        server.starts_with("127.0.0.1:* -> 127.0.0.1:"),
+        "{backend}: {server}"
+    );
+    check(22, &[("tuple", &server), ("queuemax", "Uint(4)")]);
+    // SYS_SENDTO, SYS_RECVFROM, SYS_SEND (a sendto), SYS_RECVMSG.
+    check(
+        23,
+        &[("res", "Errno(2)"), ("data", "hi"), ("fd", &fd_of(20))],
+    );
+    check(
+        24,
+        &[
+            ("res", "Errno(2)"),
+            ("data", "hi"),
+            ("fd", &fd_of(22)),
+            ("tuple", &server),
+        ],
+    );
+    check(
+        25,
+        &[("res", "Errno(4)"), ("data", "msg2"), ("fd", &fd_of(20))],
+    );
+    check(
+        26,
+        &[
+            ("res", "Errno(4)"),
+            ("data", "msg2"),
+            ("fd", &fd_of(22)),
+            ("tuple", &server),
+        ],
+    );
+    // accept4(SOCK_CLOEXEC) directly: PPM_O_CLOEXEC.
+    check(29, &[("tuple", &server), ("flags", "Int(4096)")]);
     // nice: ia32 only, a generic event with its own ppm_sc and ia32 number.
     let nice = driver::syscalls::ppm_sc_by_name("nice").unwrap();
-    assert_eq!(by(14).get("ID"), format!("SyscallId({nice})"), "{backend}");
-    assert_eq!(by(14).get("nativeID"), "Uint(34)", "{backend}");
+    check(
+        37,
+        &[
+            ("ID", &format!("SyscallId({nice})")),
+            ("nativeID", "Uint(34)"),
+        ],
+    );
     // execve(/bin/true, {"/bin/true", "ia32-arg"}): argv of 32-bit pointers.
-    assert_eq!(by(15).get("res"), "Errno(0)", "{backend}");
-    assert_eq!(by(15).get("args"), "ia32-arg\\0", "{backend}");
+    check(
+        38,
+        &[
+            ("res", "Errno(0)"),
+            ("exe", "/bin/true"),
+            ("args", "ia32-arg\\0"),
+        ],
+    );
 }
 
 #[test]
@@ -396,7 +564,10 @@ fn ia32_calls_are_reported_as_their_x86_64_events_by_both_backends() {
     };
     check_calls("bpf", &bpf, port);
     check_calls("kmod", &kmod, port);
+    // The workload's own listener gets a new port in each run.
     let strip = |calls: &[Event]| -> Vec<(String, HashMap<String, String>)> {
+        let tuple = calls[21].get("tuple");
+        let server = tuple.rsplit(':').next().unwrap().to_string();
         calls
             .iter()
             .map(|e| {
@@ -404,7 +575,12 @@ fn ia32_calls_are_reported_as_their_x86_64_events_by_both_backends() {
                     .params
                     .iter()
                     .filter(|(n, _)| !RUN_SPECIFIC.contains(&n.as_str()))
-                    .cloned()
+                    .map(|(n, v)| {
+                        let v = v
+                            .replace(&format!(":{server}"), ":<server>")
+                            .replace(&format!("port: {server} "), "port: <server> ");
+                        (n.clone(), v)
+                    })
                     .collect();
                 (e.name.clone(), params)
             })
