@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	iov32[2] = (unsigned int)(unsigned long)part2;
 	iov32[3] = sizeof(part2) - 1;
 	sys32(146, fd, (long)iov32, 2, 0);                                /* writev: compat_iovec */
+	sys32(95, fd, 0xffff, 0xffff, 0);                                 /* fchown (16-bit ids): -1, -1 */
 	sys32(6, fd, 0, 0, 0);
 
 	fd = sys32(5, (long)in_path, 0, 0, 0);
@@ -364,7 +365,7 @@ fn run_workload(tag: &str) -> Option<(Vec<Event>, Vec<Event>, u16)> {
 
 /// The events the workload's ia32 calls must produce, in order.
 const EXPECTED: &[&str] = &[
-    "open", "read", "close", "openat", "write", "writev", "close", // files
+    "open", "read", "close", "openat", "write", "writev", "fchown", "close", // files
     "open", "readv", "pread", "preadv", "close", // reads at offsets
     "socket", "connect", "socket", "connect", "sendmsg", // client, direct and socketcall
     "socket", "bind", "listen", "socket", "connect", "accept", // server through socketcall
@@ -433,24 +434,25 @@ fn check_calls(backend: &str, calls: &[Event], port: u16) {
             ("fd", &fd_of(3)),
         ],
     );
+    // fchown(fd, 0xffff, 0xffff), the 16-bit-id call: -1 and -1.
+    check(
+        6,
+        &[
+            ("res", "Errno(0)"),
+            ("fd", &fd_of(3)),
+            ("uid", "Uint(4294967295)"),
+            ("gid", "Uint(4294967295)"),
+        ],
+    );
     // readv into two compat_iovecs (5 + 16 bytes of room); pread64 and
     // preadv at offset 6, passed as two 32-bit words.
     check(
-        8,
+        9,
         &[
             ("res", "Errno(11)"),
             ("size", "Uint(21)"),
             ("data", "hello-ia32\n"),
-            ("fd", &fd_of(7)),
-        ],
-    );
-    check(
-        9,
-        &[
-            ("res", "Errno(4)"),
-            ("data", "ia32"),
-            ("size", "Uint(4)"),
-            ("pos", "Uint(6)"),
+            ("fd", &fd_of(8)),
         ],
     );
     check(
@@ -462,10 +464,19 @@ fn check_calls(backend: &str, calls: &[Event], port: u16) {
             ("pos", "Uint(6)"),
         ],
     );
+    check(
+        11,
+        &[
+            ("res", "Errno(4)"),
+            ("data", "ia32"),
+            ("size", "Uint(4)"),
+            ("pos", "Uint(6)"),
+        ],
+    );
     // Client sockets: direct socket+connect, then both through socketcall,
     // then sendmsg (compat_msghdr) through socketcall.
     let to_listener = format!("127.0.0.1:* -> 127.0.0.1:{port}");
-    for (socket, connect) in [(12, 13), (14, 15)] {
+    for (socket, connect) in [(13, 14), (15, 16)] {
         check(socket, &[("domain", "EnumFlags(2)"), ("type", "Uint(1)")]);
         check(
             connect,
@@ -477,70 +488,70 @@ fn check_calls(backend: &str, calls: &[Event], port: u16) {
         );
     }
     check(
-        16,
+        17,
         &[
             ("res", "Errno(4)"),
             ("data", "ping"),
-            ("fd", &fd_of(14)),
+            ("fd", &fd_of(15)),
             ("tuple", &to_listener),
         ],
     );
     // Server through socketcall: bind to 127.0.0.1:0, listen, accept a direct connect.
     check(
-        18,
-        &[
-            ("res", "Errno(0)"),
-            ("addr", "SockAddr(Inet { addr: 127.0.0.1, port: 0 })"),
-            ("fd", &fd_of(17)),
-        ],
-    );
-    check(
         19,
         &[
             ("res", "Errno(0)"),
-            ("backlog", "Int(4)"),
-            ("fd", &fd_of(17)),
+            ("addr", "SockAddr(Inet { addr: 127.0.0.1, port: 0 })"),
+            ("fd", &fd_of(18)),
         ],
     );
-    let server = p(21, "tuple");
+    check(
+        20,
+        &[
+            ("res", "Errno(0)"),
+            ("backlog", "Int(4)"),
+            ("fd", &fd_of(18)),
+        ],
+    );
+    let server = p(22, "tuple");
     assert!(
         server.starts_with("127.0.0.1:* -> 127.0.0.1:"),
         "{backend}: {server}"
     );
-    check(22, &[("tuple", &server), ("queuemax", "Uint(4)")]);
+    check(23, &[("tuple", &server), ("queuemax", "Uint(4)")]);
     // SYS_SENDTO, SYS_RECVFROM, SYS_SEND (a sendto), SYS_RECVMSG.
     check(
-        23,
-        &[("res", "Errno(2)"), ("data", "hi"), ("fd", &fd_of(20))],
+        24,
+        &[("res", "Errno(2)"), ("data", "hi"), ("fd", &fd_of(21))],
     );
     check(
-        24,
+        25,
         &[
             ("res", "Errno(2)"),
             ("data", "hi"),
-            ("fd", &fd_of(22)),
+            ("fd", &fd_of(23)),
             ("tuple", &server),
         ],
     );
     check(
-        25,
-        &[("res", "Errno(4)"), ("data", "msg2"), ("fd", &fd_of(20))],
+        26,
+        &[("res", "Errno(4)"), ("data", "msg2"), ("fd", &fd_of(21))],
     );
     check(
-        26,
+        27,
         &[
             ("res", "Errno(4)"),
             ("data", "msg2"),
-            ("fd", &fd_of(22)),
+            ("fd", &fd_of(23)),
             ("tuple", &server),
         ],
     );
     // accept4(SOCK_CLOEXEC) directly: PPM_O_CLOEXEC.
-    check(29, &[("tuple", &server), ("flags", "Int(4096)")]);
+    check(30, &[("tuple", &server), ("flags", "Int(4096)")]);
     // nice: ia32 only, a generic event with its own ppm_sc and ia32 number.
     let nice = driver::syscalls::ppm_sc_by_name("nice").unwrap();
     check(
-        37,
+        38,
         &[
             ("ID", &format!("SyscallId({nice})")),
             ("nativeID", "Uint(34)"),
@@ -548,7 +559,7 @@ fn check_calls(backend: &str, calls: &[Event], port: u16) {
     );
     // execve(/bin/true, {"/bin/true", "ia32-arg"}): argv of 32-bit pointers.
     check(
-        38,
+        39,
         &[
             ("res", "Errno(0)"),
             ("exe", "/bin/true"),
@@ -566,7 +577,7 @@ fn ia32_calls_are_reported_as_their_x86_64_events_by_both_backends() {
     check_calls("kmod", &kmod, port);
     // The workload's own listener gets a new port in each run.
     let strip = |calls: &[Event]| -> Vec<(String, HashMap<String, String>)> {
-        let tuple = calls[21].get("tuple");
+        let tuple = calls[22].get("tuple");
         let server = tuple.rsplit(':').next().unwrap().to_string();
         calls
             .iter()

@@ -68,6 +68,13 @@ static __always_inline void call_ia32_args(struct syscall_call *c, struct pt_reg
 	c->args[5] = (__u32)regs->bp;
 }
 
+/* A 16-bit uid/gid widened as the kernel does (low2highuid): 0xffff is -1. */
+static __always_inline __u64 uid16(__u64 v)
+{
+	v &= 0xffff;
+	return v == 0xffff ? 0xffffffffULL : v;
+}
+
 static __always_inline void call_ia32_fixup(struct syscall_call *c, __u8 fixup)
 {
 	switch (fixup) {
@@ -79,6 +86,13 @@ static __always_inline void call_ia32_fixup(struct syscall_call *c, __u8 fixup)
 		break;
 	case IA32_FIXUP_NO_FLAGS1:
 		c->args[1] = 0;
+		break;
+	case IA32_FIXUP_UID16_FROM0:
+		c->args[0] = uid16(c->args[0]);
+		/* fallthrough */
+	case IA32_FIXUP_UID16_FROM1:
+		c->args[1] = uid16(c->args[1]);
+		c->args[2] = uid16(c->args[2]);
 		break;
 	}
 }

@@ -32,6 +32,8 @@ struct syscall_entry {
 #define IA32_FIXUP_OFFSET64_AT3 1 /* 64-bit offset split in args 3 (low) and 4 (high) */
 #define IA32_FIXUP_PAGE_OFFSET5 2 /* mmap2: arg 5 counts 4096-byte pages */
 #define IA32_FIXUP_NO_FLAGS1 3    /* umount: umount2 with flags 0 */
+#define IA32_FIXUP_UID16_FROM0 4  /* setuid .. setresgid (16-bit): args 0-2 are 16-bit ids, 0xffff is -1 */
+#define IA32_FIXUP_UID16_FROM1 5  /* chown, lchown, fchown (16-bit): args 1-2 are 16-bit ids */
 
 /*
  * Per-ia32-syscall row, indexed by ia32 number, set by user space from the

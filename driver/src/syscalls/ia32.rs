@@ -44,6 +44,10 @@ impl Ia32Syscall {
             }
             "mmap2" => Ia32Fixup::PageOffset5,
             "umount" => Ia32Fixup::NoFlags1,
+            "setuid" | "setgid" | "setreuid" | "setregid" | "setresuid" | "setresgid" => {
+                Ia32Fixup::Uid16From0
+            }
+            "chown" | "lchown" | "fchown" => Ia32Fixup::Uid16From1,
             _ => Ia32Fixup::None,
         }
     }
@@ -72,6 +76,20 @@ pub enum Ia32Fixup {
     PageOffset5 = 2,
     /// `umount`: `umount2` with no flags (argument 1 is 0).
     NoFlags1 = 3,
+    /// The 16-bit uid/gid calls (`setuid`, ..., not `setuid32`): arguments
+    /// 0 to 2 are 16-bit ids, 0xffff standing for -1 (the kernel's
+    /// `low2highuid`).
+    Uid16From0 = 4,
+    /// `chown`, `lchown`, `fchown` (16-bit): arguments 1 and 2 are 16-bit ids.
+    Uid16From1 = 5,
+}
+
+/// A 16-bit uid or gid as the kernel widens it: 0xffff (-1) stays -1.
+fn uid16(v: u64) -> u64 {
+    match v & 0xffff {
+        0xffff => u64::from(u32::MAX),
+        id => id,
+    }
 }
 
 impl Ia32Fixup {
@@ -83,6 +101,8 @@ impl Ia32Fixup {
             Ia32Fixup::Offset64At3 => args[3] |= args[4] << 32,
             Ia32Fixup::PageOffset5 => args[5] <<= 12,
             Ia32Fixup::NoFlags1 => args[1] = 0,
+            Ia32Fixup::Uid16From0 => args[..3].iter_mut().for_each(|a| *a = uid16(*a)),
+            Ia32Fixup::Uid16From1 => args[1..3].iter_mut().for_each(|a| *a = uid16(*a)),
         }
         args
     }

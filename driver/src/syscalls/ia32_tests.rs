@@ -83,6 +83,11 @@ fn fixups_widen_offsets_and_pages() {
     assert_eq!(fix("mmap2").apply(raw)[5], 7 * 4096);
     assert_eq!(fix("umount").apply(raw)[1], 0);
     assert_eq!(fix("read").apply(raw), raw.map(u64::from));
+    // 16-bit ids: -1 stays -1, upper bits are not part of the id.
+    let ids = [0xffff, 0x1_0005, 7, 9, 0, 0];
+    assert_eq!(fix("setresuid").apply(ids)[..3], [0xffff_ffff, 5, 7]);
+    assert_eq!(fix("fchown").apply(ids)[..3], [0xffff, 5, 7]);
+    assert_eq!(fix("fchown32").apply(ids), ids.map(u64::from));
 }
 
 #[test]
