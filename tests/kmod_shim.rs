@@ -556,6 +556,64 @@ fn attach_and_detach_leave_the_process_running() {
     child.wait().unwrap();
 }
 
+#[test]
+fn detaching_a_tree_that_forks_without_pause_leaves_every_process_running() {
+    // A shell that vforks /bin/true back to back: whenever the detach comes,
+    // a child has just been auto-attached and its parent waits for it.
+    for round in 0..10 {
+        let mut child = std::process::Command::new("/bin/sh")
+            .args(["-c", "while :; do /bin/true; done"])
+            .spawn()
+            .unwrap();
+        let pid = child.id() as i32;
+        let mut options = KmodOptions::new(KmodSource::Attach(pid));
+        options.syscalls = SyscallMask::parse("execve,clone,vfork").unwrap();
+        options.scan_proc = false;
+        options.ring_bytes = 1 << 20;
+        let mut capture = options.open().unwrap();
+        if let Err(e) = capture.start() {
+            let _ = child.kill();
+            let _ = child.wait();
+            println!("SKIPPED: ptrace attach is not available: {e}");
+            return;
+        }
+        let mut execs = 0;
+        while execs < 3 {
+            if let Next::Event(ev) = capture.next().unwrap() {
+                execs += u32::from(ev.code() == EventCode::EXECVE_19_X.0);
+            }
+        }
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            capture.stop().unwrap();
+            while !matches!(capture.next().unwrap(), Next::Eof) {}
+            let _ = done_tx.send(capture.detached());
+        });
+        let detached = done_rx.recv_timeout(Duration::from_secs(20));
+        assert_eq!(detached, Ok(true), "round {round}: detach finished");
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "round {round}: still running"
+        );
+        let traced = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/status")).is_ok_and(|s| {
+                    s.contains(&format!("PPid:\t{pid}\n")) && !s.contains("TracerPid:\t0\n")
+                })
+            })
+            .count();
+        assert_eq!(
+            traced, 0,
+            "round {round}: no child of the tree is left traced"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Through the `harrier` binary: exit status, the capture file, Ctrl-C and a
 // tracer that dies.
@@ -901,10 +959,16 @@ fn compare_backends(tag: &str, workload: &[&str], syscalls: &str) {
     compare_backends_in(&tmpdir(tag), workload, syscalls);
 }
 
-/// [`compare_backends`] with `dir` (removed at the end) as the working directory.
-fn compare_backends_in(dir: &std::path::Path, workload: &[&str], syscalls: &str) {
+/// [`compare_backends`] with `dir` (removed at the end) as the working
+/// directory; returns the events both backends agreed on (`None` when the
+/// test cannot run here).
+fn compare_backends_in(
+    dir: &std::path::Path,
+    workload: &[&str],
+    syscalls: &str,
+) -> Option<Vec<Vec<Flat>>> {
     if !ptrace_allowed() {
-        return;
+        return None;
     }
     let mut files = Vec::new();
     for backend in ["bpf", "kmod"] {
@@ -930,7 +994,7 @@ fn compare_backends_in(dir: &std::path::Path, workload: &[&str], syscalls: &str)
                 "SKIPPED: the eBPF backend is not available: {}",
                 String::from_utf8_lossy(&run.stderr).trim()
             );
-            return;
+            return None;
         }
         files.push(out);
     }
@@ -968,6 +1032,7 @@ fn compare_backends_in(dir: &std::path::Path, workload: &[&str], syscalls: &str)
         diffs.join("\n")
     );
     std::fs::remove_dir_all(dir).unwrap();
+    Some(bpf)
 }
 
 #[test]
@@ -981,6 +1046,63 @@ fn bpf_and_shim_capture_the_same_events() {
         ],
         "openat,close,read,write,execve,clone,clone3,fork,vfork",
     );
+}
+
+/// execveat through its syscall number: one that fails, one that runs
+/// /bin/true from a second thread (which takes the leader's thread id).
+const EXECVEAT_WORKLOAD: &str = r#"
+import ctypes, os, threading
+
+libc = ctypes.CDLL(None, use_errno=True)
+NR_EXECVEAT, AT_FDCWD = 322, -100
+
+def execveat(dirfd, path, args):
+    argv = (ctypes.c_char_p * (len(args) + 1))(*args, None)
+    envp = (ctypes.c_char_p * 1)(None)
+    return libc.syscall(ctypes.c_long(NR_EXECVEAT), ctypes.c_long(dirfd), ctypes.c_char_p(path),
+                        argv, envp, ctypes.c_long(0))
+
+execveat(AT_FDCWD, b"/nonexistent/true", [b"true"])
+bin_dir = os.open("/bin", os.O_PATH)
+thread = threading.Thread(target=execveat, args=(bin_dir, b"true", [b"true", b"from-execveat"]))
+thread.start()
+thread.join()
+os._exit(7)
+"#;
+
+#[test]
+fn bpf_and_shim_report_execveat_as_execveat() {
+    let python = "/usr/bin/python3";
+    if !std::path::Path::new(python).exists() {
+        println!("SKIPPED: the workload needs {python}");
+        return;
+    }
+    let Some(threads) = compare_backends_in(
+        &tmpdir("equiv-execveat"),
+        &[python, "-I", "-S", "-B", "-c", EXECVEAT_WORKLOAD],
+        "execve,execveat",
+    ) else {
+        return;
+    };
+    let value = |e: &Flat, name: &str| {
+        e.1.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let calls: Vec<(String, String, String)> = threads
+        .iter()
+        .flatten()
+        .filter(|e| e.0 != "procexit")
+        .map(|e| (e.0.clone(), value(e, "res"), value(e, "exe")))
+        .collect();
+    let expected = [
+        ("execve", "Errno(0)", python),
+        ("execveat", "Errno(-2)", "/nonexistent/true"),
+        ("execveat", "Errno(0)", "true"),
+    ]
+    .map(|(n, r, e)| (n.to_string(), r.to_string(), e.to_string()));
+    assert_eq!(calls, expected);
 }
 
 #[test]

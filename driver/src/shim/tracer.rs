@@ -401,20 +401,37 @@ impl Tracer {
     }
 
     /// Stops every thread and detaches it; the process keeps running.
+    ///
+    /// New children held until their parent's fork event are already in a
+    /// reported stop: they are detached at once (no further stop will be
+    /// reported for them, and a vfork parent cannot stop until its child
+    /// runs on). Every stop reported meanwhile is detached too, known thread
+    /// or not (a child auto-attached since the interrupt). A thread that has
+    /// not stopped after [`DETACH_GRACE`] is left to the kernel, which
+    /// detaches it when this thread ends (attached trees have no
+    /// `PTRACE_O_EXITKILL`).
     fn detach_all(&mut self) {
-        let tids: Vec<i32> = self.threads.keys().copied().collect();
-        for &tid in &tids {
+        let held: Vec<i32> = self.waiting.drain().collect();
+        for &tid in &held {
+            let _ = sys::ptrace(tid, Ptrace::Detach(0));
+        }
+        let mut left: HashSet<i32> = self.threads.keys().copied().collect();
+        for tid in &held {
+            left.remove(tid);
+        }
+        for &tid in &left {
             let _ = sys::ptrace(tid, Ptrace::Interrupt);
         }
-        let mut left: HashSet<i32> = tids.into_iter().collect();
-        left.extend(self.waiting.drain());
-        while !left.is_empty() {
-            let Ok(Some((tid, status))) = sys::wait_any(-1, false) else {
-                break;
+        let deadline = std::time::Instant::now() + DETACH_GRACE;
+        while !left.is_empty() && std::time::Instant::now() < deadline {
+            let (tid, status) = match sys::wait_any(-1, true) {
+                Ok(Some(stop)) => stop,
+                Ok(None) => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    continue;
+                }
+                Err(_) => break,
             };
-            if !left.contains(&tid) {
-                continue;
-            }
             if libc::WIFSTOPPED(status) {
                 let sig = libc::WSTOPSIG(status);
                 let event = (status >> 16) & 0xff;
@@ -427,6 +444,9 @@ impl Tracer {
         self.outcome.detached = true;
     }
 }
+
+/// How long detaching waits for the attached threads to stop.
+const DETACH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn is_clone(nr: u64) -> bool {
     matches!(nr, NR_CLONE | NR_FORK | NR_VFORK | NR_CLONE3)
