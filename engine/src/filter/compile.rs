@@ -329,3 +329,33 @@ fn test_one<X>(test: &Test<X>, v: &Value<'_>) -> bool {
         Test::Field(..) => false,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::filter::parse;
+    use crate::fuzzing::events::with_syscall_events;
+    use crate::syscall::SyscallSource;
+
+    #[test]
+    fn the_deepest_condition_the_parser_accepts_compiles_and_evaluates() {
+        let nested = |depth: usize| {
+            let mut text = "(not proc.name = a or ".repeat(depth);
+            text.push_str("proc.pid > 1");
+            text.push_str(&")".repeat(depth));
+            text
+        };
+        let deepest = (1..1000)
+            .take_while(|&d| parse(&nested(d)).is_ok())
+            .last()
+            .unwrap();
+        let err = parse(&nested(deepest + 1)).unwrap_err();
+        assert!(err.message.contains("max depth"), "{err:?}");
+        // On a test thread's stack, in a debug build.
+        let filter = Filter::compile(&parse(&nested(deepest)).unwrap(), &SyscallSource).unwrap();
+        let mut matched = 0;
+        with_syscall_events(|evt| matched += usize::from(filter.matches(&SyscallSource, evt)));
+        assert!(matched > 0);
+    }
+}
