@@ -251,8 +251,10 @@ struct RawSyscallInfo {
 /// What a syscall stop says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SyscallStop {
-    /// Syscall entry (`PTRACE_SYSCALL` stop) or seccomp stop: number and arguments.
-    Entry { nr: u64, args: [u64; 6] },
+    /// Syscall entry (`PTRACE_SYSCALL` stop) or seccomp stop: the ABI the
+    /// call was made with (`AUDIT_ARCH_*`: x86_64, or I386 for `int $0x80`),
+    /// its number and arguments in that ABI.
+    Entry { arch: u32, nr: u64, args: [u64; 6] },
     /// Syscall exit: the return value.
     Exit { rval: i64 },
     /// Not a syscall stop.
@@ -282,6 +284,7 @@ pub(crate) fn syscall_info(tid: i32) -> Result<SyscallStop, SysError> {
     ];
     Ok(match raw.op {
         1 | 3 => SyscallStop::Entry {
+            arch: raw.arch,
             nr: raw.data[0],
             args,
         },

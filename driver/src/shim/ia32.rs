@@ -13,7 +13,6 @@
 //! pointers (iovec, msghdr), the encoder reads from [`Call::ia32`].
 
 use super::encode::read_bytes;
-use crate::sys::SysError;
 use crate::syscalls::{ia32_by_nr, socketcall_target, AUDIT_ARCH_I386, IA32_SOCKETCALL};
 
 /// `Call::nr` of an ia32 call with no x86_64 counterpart: reported as a
@@ -31,49 +30,10 @@ pub(crate) struct Call {
     pub(crate) ia32: Option<u32>,
 }
 
-/// `struct ptrace_syscall_info` (88 bytes).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
-struct RawSyscallInfo {
-    op: u8,
-    pad: [u8; 3],
-    arch: u32,
-    instruction_pointer: u64,
-    stack_pointer: u64,
-    data: [u64; 8],
-}
-
-/// The `arch` of the syscall stop `tid` is in (`PTRACE_GET_SYSCALL_INFO`).
-/// `sys::syscall_info` reports the number and arguments but not the arch,
-/// so the tracer asks for it here at entry stops.
-#[allow(
-    unsafe_code,
-    reason = "a ptrace call, as in sys: sys::syscall_info does not report the arch"
-)]
-fn stop_arch(tid: i32) -> Result<u32, SysError> {
-    let mut raw = RawSyscallInfo::default();
-    // SAFETY: the kernel writes at most `size_of::<RawSyscallInfo>()` bytes into `raw`.
-    let ret = unsafe {
-        libc::ptrace(
-            libc::PTRACE_GET_SYSCALL_INFO,
-            tid,
-            std::mem::size_of::<RawSyscallInfo>(),
-            &mut raw as *mut RawSyscallInfo,
-        )
-    };
-    if ret < 0 {
-        return Err(SysError {
-            call: "ptrace(PTRACE_GET_SYSCALL_INFO)",
-            source: std::io::Error::last_os_error(),
-        });
-    }
-    Ok(raw.arch)
-}
-
-/// The call at entry stop `tid` (number `nr`, arguments `args` as
-/// `sys::syscall_info` reports them), in x86_64 terms.
-pub(crate) fn entry_call(tid: i32, nr: u64, args: [u64; 6]) -> Call {
-    if stop_arch(tid).is_ok_and(|arch| arch == AUDIT_ARCH_I386) {
+/// The call at entry stop `tid` (ABI `arch`, number `nr`, arguments `args`
+/// as `sys::syscall_info` reports them), in x86_64 terms.
+pub(crate) fn entry_call(tid: i32, arch: u32, nr: u64, args: [u64; 6]) -> Call {
+    if arch == AUDIT_ARCH_I386 {
         return decode(nr as u32, args.map(|a| a as u32), |addr, len| {
             read_bytes(tid, addr, len)
         });
@@ -147,6 +107,23 @@ mod tests {
         assert_eq!(
             (sc, nr),
             (crate::syscalls::ppm_sc_by_name("ipc").unwrap(), 117)
+        );
+    }
+
+    #[test]
+    fn the_stop_arch_picks_the_decoding() {
+        // Number 5 with a path pointer: ia32 open, but x86_64 fstat.
+        let args = [0x1000, 0, 0, 0, 0, 0];
+        let ia32 = entry_call(0, AUDIT_ARCH_I386, 5, args);
+        assert_eq!((ia32.nr, ia32.ia32), (2, Some(5)));
+        let native = entry_call(0, super::super::filter::AUDIT_ARCH_X86_64, 5, args);
+        assert_eq!(
+            native,
+            Call {
+                nr: 5,
+                args,
+                ia32: None
+            }
         );
     }
 

@@ -33,8 +33,6 @@
 //!   in their 32-bit layout. It is then encoded like a 64-bit call; one with
 //!   no x86_64 counterpart (`ipc`, `sigreturn`, ...) is always a generic
 //!   event with its own ppm_sc and ia32 number, as the probe writes it.
-//!   `sys::syscall_info` does not report the arch, so the tracer asks for it
-//!   with a second `PTRACE_GET_SYSCALL_INFO` at each entry stop.
 //! * **What only the probe sees.** Kernel socket addresses (socketpair's
 //!   `source`/`peer`, the two addresses of unix tuples) are 0; so is the
 //!   backlog of a unix listener outside the tracer's network namespace

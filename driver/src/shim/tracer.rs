@@ -231,8 +231,8 @@ impl Tracer {
 
     /// A syscall-entry or seccomp stop.
     fn on_entry(&mut self, tid: i32) {
-        if let Ok(SyscallStop::Entry { nr, args }) = sys::syscall_info(tid) {
-            self.begin(tid, ia32::entry_call(tid, nr, args));
+        if let Ok(SyscallStop::Entry { arch, nr, args }) = sys::syscall_info(tid) {
+            self.begin(tid, ia32::entry_call(tid, arch, nr, args));
         }
         self.resume(tid, 0);
     }
@@ -263,11 +263,11 @@ impl Tracer {
 
     fn on_syscall_stop(&mut self, tid: i32) {
         match sys::syscall_info(tid) {
-            Ok(SyscallStop::Entry { nr, args }) => {
+            Ok(SyscallStop::Entry { arch, nr, args }) => {
                 if let Some(t) = self.threads.get_mut(&tid) {
                     t.in_syscall = true;
                 }
-                self.begin(tid, ia32::entry_call(tid, nr, args));
+                self.begin(tid, ia32::entry_call(tid, arch, nr, args));
             }
             Ok(SyscallStop::Exit { rval }) => {
                 let done = self.threads.get_mut(&tid).and_then(|t| {
