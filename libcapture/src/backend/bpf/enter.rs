@@ -12,7 +12,7 @@
 //! (0, `-1` for fds, `0xFFFFFFFF` for uids and gids, empty for strings), never
 //! an empty numeric param, which 0.29.3 would misread.
 
-use driver::{event_info, EventRef, ParamType};
+use driver::{event_info, EventRef, ParamExtra, ParamInfo, ParamType};
 
 /// Event codes whose enter event is never synthesised: the enter layout is
 /// produced elsewhere or carries nothing a reader needs from it.
@@ -43,7 +43,12 @@ pub fn synthesize_enter(exit: &EventRef<'_>, out: &mut Vec<u8>) -> bool {
     for param in params {
         let copied = exit_info
             .param_index(param.name)
-            .filter(|&i| exit_info.params.get(i).is_some_and(|p| p.ty == param.ty))
+            .filter(|&i| {
+                exit_info
+                    .params
+                    .get(i)
+                    .is_some_and(|p| same_meaning(p, param))
+            })
             .and_then(|i| exit.param_bytes(i))
             .filter(|bytes| !bytes.is_empty() || !is_fixed(param.ty));
         values.push(copied.map_or_else(|| neutral(param.ty), <[u8]>::to_vec));
@@ -71,6 +76,18 @@ fn encode(out: &mut Vec<u8>, ts: u64, tid: u64, code: u16, values: &[Vec<u8>]) -
         out.extend_from_slice(value);
     }
     true
+}
+
+/// Whether an exit param can stand for the enter param of the same name:
+/// the same type and, for flags, the same flag table. execveat's exit
+/// `flags` are `PPM_EXE_*` facts about the executable, its enter `flags`
+/// the call's `AT_*` flags: copied, they would show a flag never passed.
+fn same_meaning(exit: &ParamInfo, enter: &ParamInfo) -> bool {
+    exit.ty == enter.ty
+        && match (exit.info, enter.info) {
+            (ParamExtra::Flags(a), ParamExtra::Flags(b)) => a == b,
+            _ => true,
+        }
 }
 
 /// Whether a type has a fixed width (and so must not be written empty for 0.29.3).
@@ -158,6 +175,31 @@ mod tests {
         assert_eq!(enter.nparams(), 3);
         assert_eq!(enter.param_bytes(0).unwrap(), &2u32.to_le_bytes());
         assert_eq!(enter.param_bytes(2).unwrap(), &6u32.to_le_bytes());
+    }
+
+    #[test]
+    fn execveat_enter_takes_no_flags_from_the_exe_flags() {
+        // EXECVEAT_X (331): res, then 29 params; flags (PPM_EXE_WRITABLE) is the 20th.
+        let info = event_info(331).unwrap();
+        let flags_at = info.param_index("flags").unwrap();
+        let params: Vec<Vec<u8>> = info
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match i {
+                _ if i == flags_at => 1u32.to_le_bytes().to_vec(),
+                _ => neutral(p.ty),
+            })
+            .collect();
+        let params: Vec<&[u8]> = params.iter().map(Vec::as_slice).collect();
+        let exit = event(331, &params);
+        let mut out = Vec::new();
+        assert!(synthesize_enter(&EventRef::parse(&exit).unwrap(), &mut out));
+        let enter = EventRef::parse(&out).unwrap();
+        assert_eq!(enter.code().0, 330);
+        // dirfd, pathname, flags: none of them is in the exit event.
+        assert_eq!(enter.param_bytes(0).unwrap(), &(-1i64).to_le_bytes());
+        assert_eq!(enter.param_bytes(2).unwrap(), &0u32.to_le_bytes());
     }
 
     #[test]
