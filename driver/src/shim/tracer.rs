@@ -376,12 +376,21 @@ impl Tracer {
         self.resume(tid, 0);
     }
 
-    /// PTRACE_EVENT_EXEC: a non-leader thread that execs takes the leader's tid.
+    /// PTRACE_EVENT_EXEC: a non-leader thread that execs takes the leader's
+    /// tid. The leader it replaces has ended (exit code 0, as exec ends the
+    /// other threads), which ptrace does not report: its procexit is written
+    /// here, before the exec's exit event, where the kernel ends it.
     fn on_exec(&mut self, tid: i32) {
         let former = sys::event_msg(tid).map(|m| m as i32).unwrap_or(tid);
         if former != tid {
             if let Some(state) = self.threads.remove(&former) {
-                self.threads.insert(tid, state);
+                let leader_known = self.threads.insert(tid, state).is_some();
+                if leader_known
+                    && self.capturing()
+                    && self.encoder.procexit(sys::now_ns(), tid, 0).is_ok()
+                {
+                    self.write_encoded();
+                }
             }
         }
         self.resume(tid, 0);
