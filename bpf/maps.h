@@ -83,6 +83,18 @@ struct {
 	__type(value, __u8);
 } targets SEC(".maps");
 
+/*
+ * Threads inside an execveat, by thread id, with the call's ABI: set at the
+ * call's entry, taken at exec or at the call's exit (programs/execveat.bpf.c).
+ * Only the entry tells execveat from execve.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} in_execveat SEC(".maps");
+
 /* Per-syscall exit programs, tail-called by the sys_exit dispatcher (filled in probe.bpf.c). */
 struct exit_programs_t {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);

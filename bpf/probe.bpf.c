@@ -26,6 +26,7 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 extern struct exit_programs_t exit_programs SEC(".maps");
 
+#include "programs/execveat.bpf.c"
 #include "programs/sys_exit.bpf.c"
 #include "programs/file_open.bpf.c"
 #include "programs/file_io.bpf.c"

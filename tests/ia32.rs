@@ -148,6 +148,28 @@ static const char path[] = "/etc/shadow";
 int main(void){ long fd; __asm__ volatile("int $0x80":"=a"(fd):"a"(5L),"b"(path),"c"(0L),"d"(0L)); return fd < 0; }
 "#;
 
+/// ia32 execveat (358, compat argv): one that fails, one that runs /bin/true.
+const EXECVEAT_C: &str = r#"
+#define PTR(p) ((unsigned int)(unsigned long)(p))
+static const char bad[] = "/nonexistent/true", exe[] = "/bin/true", arg1[] = "ia32-execveat";
+static unsigned int argv32[3], envp32[1];
+static long execveat32(const char *path)
+{
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(358L), "b"(-100L), "c"(PTR(path)), "d"(PTR(argv32)),
+			 "S"(PTR(envp32)), "D"(0L) : "memory");
+	return ret;
+}
+int main(void)
+{
+	argv32[0] = PTR(exe);
+	argv32[1] = PTR(arg1);
+	execveat32(bad);
+	execveat32(exe);
+	return 3;
+}
+"#;
+
 /// Whether ia32 calls work here: getpid through int $0x80 (ia32 20).
 const PROBE_C: &str = r#"
 #include <unistd.h>
@@ -601,6 +623,36 @@ fn ia32_calls_are_reported_as_their_x86_64_events_by_both_backends() {
     for (i, (eb, ek)) in b.iter().zip(&k).enumerate() {
         assert_eq!(eb, ek, "event {i} differs between bpf and kmod");
     }
+}
+
+#[test]
+fn an_ia32_execveat_is_reported_as_execveat_by_both_backends() {
+    let dir = tmpdir("execveat");
+    let Some(bin) = build(&dir, "execveat", EXECVEAT_C) else {
+        return;
+    };
+    let argv = [bin.to_str().unwrap()];
+    let Some(bpf) = capture(&dir, "bpf", &argv) else {
+        return;
+    };
+    let kmod = capture(&dir, "kmod", &argv).unwrap();
+    let expected = [
+        ("execveat", "Errno(-2)", "/nonexistent/true", "Empty"),
+        ("execveat", "Errno(0)", "/bin/true", "ia32-execveat\\0"),
+    ];
+    for (backend, path) in [("bpf", &bpf), ("kmod", &kmod)] {
+        let execs: Vec<Event> = events(path)
+            .into_iter()
+            .filter(|e| e.name.starts_with("execve"))
+            .skip(1) // the exec of the workload itself
+            .collect();
+        let got: Vec<(&str, &str, &str, &str)> = execs
+            .iter()
+            .map(|e| (e.name.as_str(), e.get("res"), e.get("exe"), e.get("args")))
+            .collect();
+        assert_eq!(got, expected, "{backend}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

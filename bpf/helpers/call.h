@@ -143,6 +143,21 @@ static __always_inline void call_decode(struct syscall_call *c, struct pt_regs *
 	call_ia32_fixup(c, e->fixup);
 }
 
+/*
+ * An execveat told by its entry mark, made with ABI `compat`: orig_ax may
+ * already name execve (and TS_COMPAT the new image's ABI), its arguments
+ * are still the call's.
+ */
+static __always_inline void call_decode_execveat(struct syscall_call *c, struct pt_regs *regs, int compat)
+{
+	c->compat = compat;
+	c->nr = NR_execveat;
+	if (compat)
+		call_ia32_args(c, regs);
+	else
+		call_native_args(c, regs);
+}
+
 /* The current call, as the dispatcher decoded it. */
 static __always_inline struct syscall_call *current_call(void)
 {

@@ -8,6 +8,8 @@
  * number). An ia32 call x86_64 has no counterpart for (ipc, sigreturn, old
  * mmap, ...) is always reported, as a generic event with its own ppm_sc id
  * and ia32 number: a 32-bit call is never dropped for want of a mapping.
+ * An execveat is told by its entry mark (execveat.bpf.c): a failure past
+ * exec's point of no return has the execve number in orig_ax.
  */
 
 /* GENERIC_X (ID, nativeID). */
@@ -23,18 +25,23 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	int compat = in_compat_syscall();
-	if (!compat && !syscall_interesting(regs->orig_ax))
+	/* Before any filter: the mark must not outlive the call. */
+	__u8 execveat = execveat_take_at_exit(regs->orig_ax, compat);
+	if (!compat && !execveat && !syscall_interesting(regs->orig_ax))
 		return 0;
 	if (!task_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	struct syscall_call *c = current_call();
 	if (!c)
 		return 0;
-	call_decode(c, regs, compat);
+	if (execveat)
+		call_decode_execveat(c, regs, execveat == EXECVEAT_IA32);
+	else
+		call_decode(c, regs, compat);
 	__u32 nr = c->nr;
 	if (nr == NR_NONE)
 		return generic_exit(ia32_ppm_sc(regs->orig_ax), regs->orig_ax);
-	if (compat && !syscall_interesting(nr))
+	if ((compat || execveat) && !syscall_interesting(nr))
 		return 0;
 	bpf_tail_call(ctx, &exit_programs, nr);
 	return generic_exit(syscall_table[nr & (SYSCALL_TABLE_SIZE - 1)].ppm_sc, nr);

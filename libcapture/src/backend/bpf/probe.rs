@@ -226,15 +226,19 @@ impl Probe {
         }
     }
 
-    /// Attaches the dispatcher and the scheduler programs, then enables capture.
-    /// The per-syscall programs are only reached through the dispatcher's tail calls.
+    /// Attaches the dispatcher, the scheduler programs and the execveat
+    /// mark at sys_enter, then enables capture. The per-syscall programs are
+    /// only reached through the dispatcher's tail calls.
     pub(crate) fn attach(&mut self) -> Result<(), Error> {
         let progs = &self.skel.progs;
+        // sys_enter last: a mark is set only once the programs that take it
+        // (the dispatcher at the call's exit, sched_process_exec) are attached.
         for prog in [
             &progs.sys_exit,
             &progs.sched_process_exec,
             &progs.sched_process_fork,
             &progs.sched_process_exit,
+            &progs.sys_enter,
         ] {
             let link = prog
                 .attach()
