@@ -7,7 +7,7 @@ use crate::k8saudit::policy::{Policy, RequestAttributes, ResourceRef, STAGES};
 /// Parses `data` as a policy; problems must name a line of the input.
 pub fn audit_policy(data: &[u8]) {
     let text = super::text(data);
-    let lines = text.lines().count().max(1);
+    let lines = yaml_lines(&text);
     let policy = match Policy::parse(&text) {
         Ok(policy) => policy,
         Err(problems) => {
@@ -29,6 +29,12 @@ pub fn audit_policy(data: &[u8]) {
             decision.logs_stage(stage);
         }
     }
+}
+
+/// Lines as YAML counts them: `\n`, `\r\n` and a lone `\r` each end one.
+fn yaml_lines(text: &str) -> usize {
+    let crlf = text.matches("\r\n").count();
+    1 + text.matches('\n').count() + text.matches('\r').count() - crlf
 }
 
 fn requests() -> Vec<RequestAttributes> {
