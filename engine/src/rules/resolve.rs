@@ -234,10 +234,10 @@ struct MacroState {
 /// Most filter nodes (checks, `and`, `or`, `not`) one condition may expand
 /// to through macros. Macros used twice double a condition, so a few dozen
 /// macros could otherwise ask for billions of nodes.
-pub(crate) const MAX_EXPANDED_NODES: usize = 100_000;
+pub(crate) const MAX_EXPANDED_NODES: usize = 50_000;
 /// Most filter nodes all macros and rules of a ruleset may expand to
 /// together (each expanded macro is kept, so this bounds memory).
-pub(crate) const MAX_TOTAL_EXPANDED_NODES: usize = 1_000_000;
+pub(crate) const MAX_TOTAL_EXPANDED_NODES: usize = 250_000;
 /// Deepest nesting of a condition after macro expansion (and deepest chain
 /// of macros using macros): compiling, evaluating and dropping a condition
 /// recurse once per level.
@@ -577,9 +577,9 @@ mod tests {
             .iter()
             .find(|d| d.message.contains("filter nodes"))
             .unwrap();
-        // 2^17 - 1 nodes is the first expansion over the limit.
-        assert_eq!(first.item.name, "m16", "{first:?}");
-        assert_eq!(first.line, 33);
+        // m15, with 2^16 - 1 nodes, is the first expansion over the limit.
+        assert_eq!(first.item.name, "m15", "{first:?}");
+        assert_eq!(first.line, 31);
         assert!(first.message.contains(&MAX_EXPANDED_NODES.to_string()));
         // Under the limit, the same shape loads.
         let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
@@ -592,6 +592,44 @@ mod tests {
         }
         text.push_str(&rule("evt.type = open and m9"));
         assert!(!load(&text).has_errors());
+    }
+
+    #[test]
+    fn many_large_macros_stop_at_the_ruleset_limit() {
+        // Each u_j and each rule copies m13 (2^14 - 1 nodes).
+        let build = |n: usize| {
+            let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
+            for i in 1..14 {
+                text.push_str(&format!(
+                    "- macro: m{i}\n  condition: m{} and m{}\n",
+                    i - 1,
+                    i - 1
+                ));
+            }
+            for j in 0..n {
+                text.push_str(&format!(
+                    "- macro: u{j}\n  condition: m13 and proc.pid = {j}\n"
+                ));
+                let rule = rule(&format!("evt.type = open and u{j}"));
+                text.push_str(&rule.replace("rule: r", &format!("rule: r{j}")));
+            }
+            load(&text)
+        };
+        let loaded = build(4);
+        assert!(!loaded.has_errors(), "{:?}", messages(&loaded));
+        assert_eq!(loaded.rules.len(), 4);
+        let loaded = build(40);
+        let refused: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("all conditions may have together"))
+            .collect();
+        assert!(
+            refused.iter().any(|d| d.item.kind == "macro"),
+            "{refused:?}"
+        );
+        assert!(refused.iter().any(|d| d.item.kind == "rule"), "{refused:?}");
+        assert!(loaded.rules.len() < 40);
     }
 
     #[test]
