@@ -462,7 +462,9 @@ fn check_urls(c: &mut Checker, node: &Node, path: &str, urls: &[String]) {
                 format!("non-resource URL {url:?} must begin with a '/' character"),
             );
         }
-        if url.len() > 1 && url[..url.len() - 1].contains('*') {
+        // Any '*' but a final one (slicing off the last byte would split a
+        // multi-byte last character).
+        if url.strip_suffix('*').unwrap_or(url).contains('*') {
             c.problem(
                 line,
                 &item,

@@ -412,3 +412,26 @@ fn broken_policies_are_flagged_with_lines() {
     let p = problems("apiVersion: audit.k8s.io/v1beta1\nkind: Policy\nrules:\n- level: None\n");
     assert!(p[0].starts_with("line 1: apiVersion:"), "{p:?}");
 }
+
+#[test]
+fn non_resource_urls_ending_in_a_multibyte_character_are_checked() {
+    // The wildcard check sliced off the last byte, inside 'é'.
+    let policy = "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  nonResourceURLs: [\"/caf\u{e9}\", \"/*\u{e9}\", \"/\u{e9}*\"]\n";
+    let p = problems(
+        policy
+            .replace("[\"/caf\u{e9}\", ", "[\"/caf\u{e9}*x\", ")
+            .as_str(),
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].starts_with("line 5: rules[0].nonResourceURLs[0]"),
+        "{p:?}"
+    );
+    assert!(
+        p[1].starts_with("line 5: rules[0].nonResourceURLs[1]"),
+        "{p:?}"
+    );
+    assert!(p.iter().all(|m| m.contains("final character")), "{p:?}");
+    let ok = Policy::parse(policy.replace(", \"/*\u{e9}\"", "").as_str()).unwrap();
+    assert_eq!(ok.rules[0].non_resource_urls, ["/caf\u{e9}", "/\u{e9}*"]);
+}
