@@ -3,6 +3,7 @@
 //!
 //! ```text
 //!  kernel                                   user space
+//!  tp_btf/sys_enter: marks threads entering execveat (no event)
 //!  tp_btf/sys_exit ──▶ dispatcher ─tail─▶ per-syscall program ─┐
 //!  tp_btf/sched_process_{exec,fork,exit} ──────────────────────┤ event in the
 //!                                                              ▼ driver's format
