@@ -500,18 +500,15 @@ fn a_consumer_that_stops_reading_gets_counted_drops_in_dropping_mode() {
     assert!(delivered > 0);
 }
 
-#[test]
-fn attach_and_detach_leave_the_process_running() {
+/// Starts `sh -c script` and attaches a capture of `syscalls` to it; `None`
+/// (after saying SKIPPED) where ptrace attach is not allowed.
+fn attach_to_shell(script: &str, syscalls: &str) -> Option<(std::process::Child, KmodCapture)> {
     let mut child = std::process::Command::new("/bin/sh")
-        .args([
-            "-c",
-            "while :; do cat /etc/hostname > /dev/null; sleep 0.05; done",
-        ])
+        .args(["-c", script])
         .spawn()
         .unwrap();
-    let pid = child.id() as i32;
-    let mut options = KmodOptions::new(KmodSource::Attach(pid));
-    options.syscalls = SyscallMask::parse("openat,execve,clone").unwrap();
+    let mut options = KmodOptions::new(KmodSource::Attach(child.id() as i32));
+    options.syscalls = SyscallMask::parse(syscalls).unwrap();
     options.scan_proc = false;
     options.ring_bytes = 1 << 20;
     let mut capture = options.open().unwrap();
@@ -519,8 +516,18 @@ fn attach_and_detach_leave_the_process_running() {
         let _ = child.kill();
         let _ = child.wait();
         println!("SKIPPED: ptrace attach is not available: {e}");
-        return;
+        return None;
     }
+    Some((child, capture))
+}
+
+#[test]
+fn attach_and_detach_leave_the_process_running() {
+    let script = "while :; do cat /etc/hostname > /dev/null; sleep 0.05; done";
+    let Some((mut child, mut capture)) = attach_to_shell(script, "openat,execve,clone") else {
+        return;
+    };
+    let pid = child.id() as i32;
     let mut opened = 0;
     let deadline = Instant::now() + Duration::from_secs(20);
     while opened < 2 && Instant::now() < deadline {
@@ -561,22 +568,11 @@ fn detaching_a_tree_that_forks_without_pause_leaves_every_process_running() {
     // A shell that vforks /bin/true back to back: whenever the detach comes,
     // a child has just been auto-attached and its parent waits for it.
     for round in 0..10 {
-        let mut child = std::process::Command::new("/bin/sh")
-            .args(["-c", "while :; do /bin/true; done"])
-            .spawn()
-            .unwrap();
-        let pid = child.id() as i32;
-        let mut options = KmodOptions::new(KmodSource::Attach(pid));
-        options.syscalls = SyscallMask::parse("execve,clone,vfork").unwrap();
-        options.scan_proc = false;
-        options.ring_bytes = 1 << 20;
-        let mut capture = options.open().unwrap();
-        if let Err(e) = capture.start() {
-            let _ = child.kill();
-            let _ = child.wait();
-            println!("SKIPPED: ptrace attach is not available: {e}");
+        let script = "while :; do /bin/true; done";
+        let Some((mut child, mut capture)) = attach_to_shell(script, "execve,clone,vfork") else {
             return;
-        }
+        };
+        let pid = child.id() as i32;
         let mut execs = 0;
         while execs < 3 {
             if let Next::Event(ev) = capture.next().unwrap() {
