@@ -16,6 +16,9 @@ use driver::{EventCode, EventRef, ParamType, ParamValue};
 use libcapture::backend::kmod::{KmodCapture, KmodOptions, KmodSource};
 use libcapture::capture::{Capture, Next};
 
+mod support;
+use support::{comparable_param, RUN_SPECIFIC_PARAMS};
+
 /// Captured events (bytes) of one run plus the capture, for exit status and stats.
 struct Run {
     events: Vec<Vec<u8>>,
@@ -826,25 +829,6 @@ fn send_signal(pid: u32, signal: &str) -> bool {
 // ---------------------------------------------------------------------------
 // Equivalence with the eBPF backend.
 
-/// Parameters whose values depend on the run or on how the backend reads
-/// them, not on the workload: ids (threads get new numbers each run), memory
-/// counters, and the timestamps of the pid namespace's init.
-const RUN_SPECIFIC: &[&str] = &[
-    "tid",
-    "pid",
-    "ptid",
-    "vtid",
-    "vpid",
-    "pgid",
-    "vpgid",
-    "vm_size",
-    "vm_rss",
-    "vm_swap",
-    "pgft_maj",
-    "pgft_min",
-    "pidns_init_start_ts",
-];
-
 /// One event: its name and `(param, value)` pairs without run-specific ones.
 type Flat = (String, Vec<(String, String)>);
 
@@ -871,7 +855,7 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
         let new_inode = new_inode(e);
         let mut params = Vec::new();
         for (i, p) in info.params.iter().enumerate() {
-            if RUN_SPECIFIC.contains(&p.name)
+            if RUN_SPECIFIC_PARAMS.contains(&p.name)
                 || (clone_family && p.name == "res")
                 || backend_specific(e, p.name)
             {
@@ -881,34 +865,7 @@ fn per_thread(path: &std::path::Path) -> Vec<Vec<Flat>> {
                 params.push((p.name.to_string(), "<new inode>".into()));
                 continue;
             }
-            let value = match e.param(i).map(Result::unwrap) {
-                Some(ParamValue::Str(b) | ParamValue::Bytes(b)) => {
-                    String::from_utf8_lossy(b).replace('\0', "\\0")
-                }
-                // The ephemeral source port differs from run to run.
-                Some(ParamValue::SockTuple(driver::param::SockTuple::Inet {
-                    src,
-                    dst,
-                    dport,
-                    ..
-                })) => {
-                    format!("{src}:* -> {dst}:{dport}")
-                }
-                Some(ParamValue::SockTuple(driver::param::SockTuple::Inet6 {
-                    src,
-                    dst,
-                    dport,
-                    ..
-                })) => {
-                    format!("[{src}]:* -> [{dst}]:{dport}")
-                }
-                // Kernel socket addresses are visible to the probe only.
-                Some(ParamValue::SockTuple(driver::param::SockTuple::Unix { path, .. })) => {
-                    format!("unix {}", String::from_utf8_lossy(path))
-                }
-                Some(v) => format!("{v:?}"),
-                None => "<absent>".into(),
-            };
+            let value = comparable_param(e.param(i).map(Result::unwrap));
             params.push((p.name.to_string(), value));
         }
         if !threads.contains_key(&e.tid()) {

@@ -53,3 +53,49 @@ pub fn metric(page: &str, series: &str) -> Option<f64> {
     page.lines()
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }
+
+/// Event parameters whose values differ from run to run, whichever backend
+/// records them.
+pub const RUN_SPECIFIC_PARAMS: &[&str] = &[
+    "tid",
+    "pid",
+    "ptid",
+    "vtid",
+    "vpid",
+    "pgid",
+    "vpgid",
+    "vm_size",
+    "vm_rss",
+    "vm_swap",
+    "pgft_maj",
+    "pgft_min",
+    "pidns_init_start_ts",
+];
+
+/// A parameter value as text to compare across runs and backends: strings
+/// and bytes as text, socket tuples without the ephemeral source port, unix
+/// tuples without the kernel socket addresses only the probe can see.
+pub fn comparable_param(v: Option<driver::ParamValue<'_>>) -> String {
+    use driver::param::SockTuple;
+    use driver::ParamValue;
+    match v {
+        Some(ParamValue::Str(b) | ParamValue::Bytes(b)) => {
+            String::from_utf8_lossy(b).replace('\0', "\\0")
+        }
+        Some(ParamValue::SockTuple(SockTuple::Inet {
+            src, dst, dport, ..
+        })) => {
+            format!("{src}:* -> {dst}:{dport}")
+        }
+        Some(ParamValue::SockTuple(SockTuple::Inet6 {
+            src, dst, dport, ..
+        })) => {
+            format!("[{src}]:* -> [{dst}]:{dport}")
+        }
+        Some(ParamValue::SockTuple(SockTuple::Unix { path, .. })) => {
+            format!("unix {}", String::from_utf8_lossy(path))
+        }
+        Some(v) => format!("{v:?}"),
+        None => "<absent>".into(),
+    }
+}
