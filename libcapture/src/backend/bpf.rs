@@ -285,6 +285,7 @@ impl Capture for BpfCapture {
             Setting::EventCodes(codes) => {
                 self.options.syscalls = SyscallSet::for_event_codes(&codes);
                 self.probe.set_syscalls(&self.options.syscalls);
+                self.probe.sync_execveat_marks()?;
                 Ok(true)
             }
             _ => Ok(false),
