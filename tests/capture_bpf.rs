@@ -19,6 +19,9 @@ use driver::param::{SockAddr, SockTuple};
 use driver::{EventRef, ParamValue};
 use libcapture::capture::{Capture, Next};
 
+mod support;
+use support::send_signal;
+
 const HARRIER: &str = env!("CARGO_BIN_EXE_harrier");
 const PYTHON: &str = "/usr/bin/python3";
 
@@ -545,12 +548,7 @@ fn interrupt_ends_the_capture_cleanly_and_flushes() {
     for _ in 0..20 {
         let _ = std::fs::read(path_of_self());
     }
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(send_signal(child.id(), "INT"));
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde_yaml::Value;
 
 mod support;
-use support::{free_port, is_root};
+use support::{free_port, is_root, send_signal};
 
 const NODE_NAME: &str = "test-node-7";
 
@@ -255,11 +255,7 @@ impl Pod {
     /// Sends SIGTERM, as the kubelet does, and expects a clean exit within
     /// the pod's grace period.
     fn terminate(mut self) {
-        let term = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(term.success());
+        assert!(send_signal(self.child.id(), "TERM"));
         let stopped = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {

@@ -17,7 +17,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 mod support;
-use support::shared;
+use support::{send_signal, shared};
 
 fn falco_rules() -> PathBuf {
     shared().join("falco-regression/rules/default/k8s_audit_rules.yaml")
@@ -118,12 +118,7 @@ impl Detect {
 
     /// Sends SIGINT, waits, returns (stdout lines not yet read, stderr).
     fn interrupt(mut self) -> (Vec<String>, String) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success());
+        assert!(send_signal(self.child.id(), "INT"));
         let status = self.child.wait().unwrap();
         assert!(status.success(), "harrier exited with {status}");
         let rest: Vec<String> =
@@ -507,12 +502,7 @@ fn webhook_load_10k_events_per_second() {
     }
     let drain_time = start.elapsed();
     done.store(true, Ordering::Relaxed);
-    let pid_s = pid.to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid_s])
-        .status()
-        .unwrap()
-        .success());
+    assert!(send_signal(pid, "INT"));
     let mut child = detect.child;
     assert!(child.wait().unwrap().success());
     let unique = counter.join().unwrap();

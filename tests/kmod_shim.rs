@@ -17,7 +17,7 @@ use libcapture::backend::kmod::{KmodCapture, KmodOptions, KmodSource};
 use libcapture::capture::{Capture, Next};
 
 mod support;
-use support::{comparable_param, RUN_SPECIFIC_PARAMS};
+use support::{comparable_param, send_signal, RUN_SPECIFIC_PARAMS};
 
 /// Captured events (bytes) of one run plus the capture, for exit status and stats.
 struct Run {
@@ -816,14 +816,6 @@ fn a_killed_tracer_leaves_an_attached_process_running() {
     assert_running_untraced(sleeper.id());
     sleeper.kill().unwrap();
     sleeper.wait().unwrap();
-}
-
-/// Sends a signal with the `kill` utility (no unsafe in tests).
-fn send_signal(pid: u32, signal: &str) -> bool {
-    std::process::Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 // ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 mod support;
-use support::{free_port, metric, shared};
+use support::{free_port, metric, send_signal, shared};
 
 fn temp_dir(what: &str) -> PathBuf {
     let dir =
@@ -414,12 +414,7 @@ fn scrape_until(addr: &str, mut done: impl FnMut(&str) -> bool) -> String {
 /// Stops a running `harrier detect` with SIGINT (as Ctrl-C) and checks it
 /// exits cleanly.
 fn interrupt(mut child: Child) {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .unwrap()
-        .success());
+    assert!(send_signal(child.id(), "INT"));
     let status = child.wait().unwrap();
     assert!(status.success(), "harrier exited with {status}");
 }

@@ -38,6 +38,14 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Sends `signal` (a name such as `INT` or `TERM`) to `pid`, as `kill` does.
+pub fn send_signal(pid: u32, signal: &str) -> bool {
+    std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 /// Whether this process runs with effective uid 0.
 pub fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
