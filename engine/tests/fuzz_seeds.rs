@@ -77,7 +77,7 @@ fn run(target: &str, rounds: usize, check: impl Fn(&[u8]) + std::panic::RefUnwin
 
 #[test]
 fn filter_seeds_and_mutations() {
-    run("filter", 60, fuzzing::filter);
+    run("filter", 150, fuzzing::filter);
 }
 
 #[test]
@@ -94,16 +94,16 @@ fn rules_seeds_and_mutations() {
     ];
     // Loading the defaults dominates; mutations of the fuzzed file alone
     // cost little, so only the first rounds load both.
-    run("rules", 6, |data| fuzzing::rules(data, &DEFAULTS));
-    run("rules", 40, |data| fuzzing::rules(data, &[]));
+    run("rules", 10, |data| fuzzing::rules(data, &DEFAULTS));
+    run("rules", 80, |data| fuzzing::rules(data, &[]));
 }
 
 #[test]
 fn k8s_audit_seeds_and_mutations() {
-    run("k8s_audit", 30, fuzzing::k8s_audit);
+    run("k8s_audit", 80, fuzzing::k8s_audit);
 }
 
 #[test]
 fn audit_policy_seeds_and_mutations() {
-    run("audit_policy", 60, fuzzing::audit_policy);
+    run("audit_policy", 150, fuzzing::audit_policy);
 }
