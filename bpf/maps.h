@@ -85,8 +85,9 @@ struct {
 
 /*
  * Threads inside an execveat, by thread id, with the call's ABI: set at the
- * call's entry, taken at exec or at the call's exit (programs/execveat.bpf.c).
- * Only the entry tells execveat from execve.
+ * exec's rename, taken at exec or at the call's exit (programs/execveat.bpf.c).
+ * Only the call's number before the binary loader rewrites it tells execveat
+ * from execve.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -144,7 +144,7 @@ static __always_inline void call_decode(struct syscall_call *c, struct pt_regs *
 }
 
 /*
- * An execveat told by its entry mark, made with ABI `compat`: orig_ax may
+ * An execveat told by its mark, made with ABI `compat`: orig_ax may
  * already name execve (and TS_COMPAT the new image's ABI), its arguments
  * are still the call's.
  */

@@ -4,20 +4,22 @@
  * execve number of the new image's ABI ("pretend that this comes from a
  * 64bit execve", set_personality_64bit / __set_personality_ia32) before
  * sched_process_exec runs, so there the syscall number no longer tells an
- * execveat from an execve. The entry still does: the sys_enter program
- * marks the thread (in_execveat, by thread id, with the ABI of the call),
- * and the mark is taken by whichever comes first of sched_process_exec (a
- * successful exec, under the thread's id before exec: a non-leader takes
- * the leader's id) and the dispatcher at the exit of any exec-family call
- * (a failed one, or what a successful one returns to). Both take it
- * whatever the filters say, so no mark outlives its call and a reused
- * thread id finds none.
+ * execveat from an execve. Earlier in the same exec it still does: every
+ * exec renames the task in begin_new_exec (past the point of no return and
+ * de_thread, before the binary loader sets the new personality), which
+ * fires task_rename with orig_ax and TS_COMPAT still those of the call.
+ * The program there marks the thread (in_execveat, by thread id, with the
+ * ABI of the call), and the mark is taken by whichever comes first of
+ * sched_process_exec (a successful exec) and the dispatcher at the exit of
+ * any exec-family call (a failure past the rename, or what a successful
+ * one returns to). Both take it whatever the filters say, so no mark
+ * outlives its call and a reused thread id finds none.
  *
- * sys_enter runs for every syscall and returns after comparing the number
- * with the two execveat numbers: the only work the probe does at entry.
- * (fentry on the syscall's entry points would cost other syscalls nothing,
- * but needs ftrace direct calls and may be refused where tracepoints are
- * not.)
+ * task_rename fires only at an exec and at a rename (prctl PR_SET_NAME, a
+ * write to /proc/PID/comm, kernel threads), so other syscalls pay nothing,
+ * and it sees ia32 calls, which the syscalls:sys_enter_* tracepoints skip
+ * on x86_64. An execveat that fails before the rename leaves orig_ax as it
+ * was: the dispatcher decodes it without a mark.
  */
 
 #define IA32_NR_execve 11
@@ -26,16 +28,21 @@
 #define EXECVEAT_NATIVE 1
 #define EXECVEAT_IA32 2
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+SEC("tp_btf/task_rename")
+int BPF_PROG(exec_rename, struct task_struct *task, const char *comm)
 {
-	if (id != NR_execveat && id != IA32_NR_execveat)
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	/* An exec renames its own task; another writer's call is not an exec. */
+	if (task->pid != (__u32)pid_tgid)
 		return 0;
-	/* The same number means another call in the other ABI. */
-	__u8 abi = in_compat_syscall() ? EXECVEAT_IA32 : EXECVEAT_NATIVE;
-	if (abi != (id == NR_execveat ? EXECVEAT_NATIVE : EXECVEAT_IA32))
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
 		return 0;
-	__u32 tid = bpf_get_current_pid_tgid();
+	int compat = in_compat_syscall();
+	if (regs->orig_ax != (compat ? IA32_NR_execveat : NR_execveat))
+		return 0;
+	__u8 abi = compat ? EXECVEAT_IA32 : EXECVEAT_NATIVE;
+	__u32 tid = pid_tgid;
 	bpf_map_update_elem(&in_execveat, &tid, &abi, BPF_ANY);
 	return 0;
 }

@@ -3,7 +3,7 @@
  * Successful execve/execveat: the exit event is built here, once the new
  * image is in place (its argv, env and exe are readable), with code
  * EXECVE_19_X, or EXECVEAT_X when the task came through execveat. Which
- * call it was comes from the mark execveat.bpf.c sets at the call's entry:
+ * call it was comes from the mark execveat.bpf.c sets at the exec's rename:
  * by now orig_ax holds the execve number whatever the call was.
  * Failed execs are reported by the syscall exit programs (process.bpf.c).
  */
@@ -85,9 +85,13 @@ static __always_inline void store_exec_tail(struct scratch *s, struct task_struc
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	/* Taken first, whatever the filters say: the mark must not outlive the call. */
-	int is_execveat = execveat_take(old_pid) != 0;
+	/*
+	 * Taken first, whatever the filters say: the mark must not outlive the
+	 * call. It was set under the id the thread has now (after de_thread: a
+	 * non-leader that execs has taken the leader's id, old_pid was its own).
+	 */
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	int is_execveat = execveat_take(pid_tgid) != 0;
 	if (!task_wanted(pid_tgid >> 32))
 		return 0;
 	struct task_struct *t = current_task();

@@ -8,7 +8,7 @@
  * number). An ia32 call x86_64 has no counterpart for (ipc, sigreturn, old
  * mmap, ...) is always reported, as a generic event with its own ppm_sc id
  * and ia32 number: a 32-bit call is never dropped for want of a mapping.
- * An execveat is told by its entry mark (execveat.bpf.c): a failure past
+ * An execveat is told by the mark its exec leaves (execveat.bpf.c): a failure past
  * exec's point of no return has the execve number in orig_ax.
  */
 

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //!  kernel                                   user space
-//!  tp_btf/sys_enter: marks threads entering execveat (no event)
+//!  tp_btf/task_rename: marks threads whose exec is an execveat (no event)
 //!  tp_btf/sys_exit ──▶ dispatcher ─tail─▶ per-syscall program ─┐
 //!  tp_btf/sched_process_{exec,fork,exit} ──────────────────────┤ event in the
 //!                                                              ▼ driver's format
@@ -285,7 +285,6 @@ impl Capture for BpfCapture {
             Setting::EventCodes(codes) => {
                 self.options.syscalls = SyscallSet::for_event_codes(&codes);
                 self.probe.set_syscalls(&self.options.syscalls);
-                self.probe.sync_execveat_marks()?;
                 Ok(true)
             }
             _ => Ok(false),

@@ -13,9 +13,6 @@ use super::selection::{SyscallSet, SYSCALL_TABLE_SIZE};
 
 /// `IA32_NO_NATIVE` (bpf/shared/settings.h): an ia32 call or socketcall subcall with no x86_64 call.
 const IA32_NO_NATIVE: u16 = 0xffff;
-/// x86_64 numbers of the exec calls (an ia32 exec is selected through them).
-const NR_EXECVE: u32 = 59;
-const NR_EXECVEAT: u32 = 322;
 use super::verifier;
 use crate::Error;
 
@@ -51,11 +48,6 @@ pub(crate) struct Probe {
     skel: ProbeSkel<'static>,
     rings: Vec<MapHandle>,
     links: Vec<Link>,
-    /// The sys_enter program's link: attached while the probe is and an
-    /// exec call is selected (see [`Probe::sync_execveat_marks`]).
-    marks: Option<Link>,
-    /// Whether execve or execveat is selected.
-    exec_selected: bool,
     cpus: u32,
 }
 
@@ -142,8 +134,6 @@ impl Probe {
             skel,
             rings,
             links: Vec::new(),
-            marks: None,
-            exec_selected: false,
             cpus,
         };
         probe.fill_ring_table(per_ring)?;
@@ -212,29 +202,6 @@ impl Probe {
                 row.flags = u8::from(set.contains(nr as u32));
             }
         }
-        self.exec_selected = set.contains(NR_EXECVE) || set.contains(NR_EXECVEAT);
-    }
-
-    /// Attaches the sys_enter program (execveat marks) when the probe is
-    /// attached and an exec call is selected, detaches it otherwise. It runs
-    /// at every syscall entry of every task (about 60 ns each on the
-    /// development machine, for a tracepoint whose program compares two
-    /// numbers), and only the exec events need its marks: without an exec
-    /// call selected the probe keeps to syscall exits.
-    pub(crate) fn sync_execveat_marks(&mut self) -> Result<(), Error> {
-        let wanted = self.exec_selected && !self.links.is_empty();
-        if !wanted {
-            self.marks = None;
-        } else if self.marks.is_none() {
-            let link = self
-                .skel
-                .progs
-                .sys_enter
-                .attach()
-                .map_err(bpf_err("bpf(BPF_RAW_TRACEPOINT_OPEN)"))?;
-            self.marks = Some(link);
-        }
-        Ok(())
     }
 
     /// Changes the snaplen of a running probe.
@@ -259,10 +226,9 @@ impl Probe {
         }
     }
 
-    /// Attaches the dispatcher, the scheduler programs and, with an exec
-    /// call selected, the execveat marks at sys_enter, then enables capture.
-    /// The per-syscall programs are only reached through the dispatcher's
-    /// tail calls.
+    /// Attaches the dispatcher, the scheduler programs and the execveat
+    /// marks at task_rename, then enables capture. The per-syscall programs
+    /// are only reached through the dispatcher's tail calls.
     pub(crate) fn attach(&mut self) -> Result<(), Error> {
         let progs = &self.skel.progs;
         for prog in [
@@ -270,15 +236,16 @@ impl Probe {
             &progs.sched_process_exec,
             &progs.sched_process_fork,
             &progs.sched_process_exit,
+            // Last: a mark is set only once the programs that take it (the
+            // dispatcher at the call's exit, sched_process_exec) are attached.
+            // It runs only at an exec or a rename, never at other syscalls.
+            &progs.exec_rename,
         ] {
             let link = prog
                 .attach()
                 .map_err(bpf_err("bpf(BPF_RAW_TRACEPOINT_OPEN)"))?;
             self.links.push(link);
         }
-        // sys_enter last: a mark is set only once the programs that take it
-        // (the dispatcher at the call's exit, sched_process_exec) are attached.
-        self.sync_execveat_marks()?;
         self.set_enabled(true);
         Ok(())
     }
@@ -293,7 +260,6 @@ impl Probe {
     /// Detaches every program.
     pub(crate) fn detach(&mut self) {
         self.set_enabled(false);
-        self.marks = None;
         self.links.clear();
     }
 
