@@ -657,3 +657,90 @@ fn mmap_carries_converted_prot_and_flags() {
         .any(|e| int_param(e, "flags") & (2 | 8) == (2 | 8) && int_param(e, "fd") == -1));
     assert!(maps.iter().all(|e| int_param(e, "length") > 0));
 }
+
+/// Two stages of execs: python renames itself (prctl), then execveat's
+/// python again through an `O_PATH` fd (`AT_EMPTY_PATH`); that one renames
+/// itself through /proc/self/comm and execveat's a `#!` script, whose shell
+/// renames itself too and execve's /bin/true.
+const EXEC_STAGES: &str = r#"
+import ctypes, os, sys
+
+libc = ctypes.CDLL(None, use_errno=True)
+NR_EXECVEAT, AT_FDCWD, AT_EMPTY_PATH, PR_SET_NAME = 322, -100, 0x1000, 15
+
+def execveat(dirfd, path, args, flags):
+    argv = (ctypes.c_char_p * (len(args) + 1))(*args, None)
+    envp = (ctypes.c_char_p * 1)(None)
+    return libc.syscall(ctypes.c_long(NR_EXECVEAT), ctypes.c_long(dirfd), ctypes.c_char_p(path),
+                        argv, envp, ctypes.c_long(flags))
+
+stages, work = sys.argv[0].encode(), sys.argv[1]
+if len(sys.argv) == 2:
+    libc.prctl(PR_SET_NAME, b"renamed-1", 0, 0, 0)
+    fd = os.open(sys.executable, os.O_PATH)
+    args = [sys.executable.encode(), b"-I", b"-S", b"-B", stages, work.encode(), b"2"]
+    execveat(fd, b"", args, AT_EMPTY_PATH)
+else:
+    with open("/proc/self/comm", "w") as comm:
+        comm.write("renamed-2")
+    execveat(AT_FDCWD, os.path.join(work, "exec-true.sh").encode(), [b"script"], 0)
+os._exit(7)
+"#;
+
+/// The execveat marks (set at the exec's rename, taken at exec) label
+/// each exec by the call that made it: an fd exec (whose rename takes the
+/// name from the dentry) and a script exec are execveat; renames outside
+/// an exec mark nothing, and no mark is left over for the execve after.
+#[test]
+fn execveat_is_told_from_execve_through_fds_scripts_and_renames() {
+    if let Some(reason) = skip_reason() {
+        eprintln!("SKIPPED: {reason}");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("harrier-exec-stages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stages = dir.join("stages.py");
+    std::fs::write(&stages, EXEC_STAGES).unwrap();
+    let script = dir.join("exec-true.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nprintf sh-renamed > /proc/self/comm\nexec /bin/true from-script\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let scap = dir.join("stages.scap");
+    let out = Command::new(HARRIER)
+        .args([
+            "capture",
+            "--syscalls",
+            "execve,execveat",
+            "--exit-only",
+            "-w",
+        ])
+        .arg(&scap)
+        .args(["--", PYTHON, "-I", "-S", "-B"])
+        .arg(&stages)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "harrier capture failed: {stderr}");
+    let mut capture = libcapture::backend::savefile::open_savefile(&scap).unwrap();
+    let mut execs = Vec::new();
+    while let Next::Event(captured) = capture.next().unwrap() {
+        let ev = EventRef::parse(captured.raw()).unwrap();
+        let name = ev.info().map_or("?", |i| i.name);
+        if name == "execve" || name == "execveat" {
+            execs.push((name, int_param(&ev, "res"), str_param(&ev, "exe")));
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let expected = [
+        ("execve", 0, PYTHON),
+        ("execveat", 0, PYTHON),
+        ("execveat", 0, "/bin/sh"),
+        ("execve", 0, "/bin/true"),
+    ]
+    .map(|(name, res, exe)| (name, res, exe.to_string()));
+    assert_eq!(execs, expected, "{stderr}");
+}
