@@ -6,7 +6,8 @@
 # For each loop, native vs under `harrier capture` (the loop is the capture's
 # target process tree, pinned to CPU 0; harrier and its drain thread on CPU 1):
 #   getppid      not selected: the dispatcher returns after one table load
-#   openat+close selected, full params (7 + 2 params per iteration)
+#   openat+close selected, full params (7 + 2 params per iteration), alone and
+#                with the default selection (execve among it: the exec hooks)
 #   getppid as a selected generic event: sustained events/s, with the drops
 # Prints the median of ROUNDS runs and the slowdown ratios; targets (issue 3):
 # unselected <= 1.8x, selected <= 2.5x, drain >= 2 M events/s with 0 drops.
@@ -46,11 +47,13 @@ g_native="$(native getppid)"
 read -r g_cap _ _ <<<"$(captured getppid default)"
 o_native="$(native openat)"
 read -r o_cap o_events o_drops <<<"$(captured openat openat,close)"
+read -r d_cap _ _ <<<"$(captured openat default)"
 read -r s_cap s_events s_drops <<<"$(captured getppid getppid)"
 
 printf '%-34s %14s %14s %9s\n' loop "native/s" "captured/s" slowdown
 printf '%-34s %14s %14s %8sx\n' "getppid (not selected)" "$g_native" "$g_cap" "$(ratio "$g_native" "$g_cap")"
 printf '%-34s %14s %14s %8sx\n' "openat+close (selected, full)" "$o_native" "$o_cap" "$(ratio "$o_native" "$o_cap")"
+printf '%-34s %14s %14s %8sx\n' "openat+close (default selection)" "$o_native" "$d_cap" "$(ratio "$o_native" "$d_cap")"
 printf '%-34s %14s %14s %8sx\n' "getppid (selected, generic)" "$g_native" "$s_cap" "$(ratio "$g_native" "$s_cap")"
 echo
 echo "openat+close capture: $o_events events, $o_drops drops"
