@@ -561,16 +561,7 @@ mod tests {
     #[test]
     fn doubling_macros_stop_at_the_node_limit() {
         // m_i uses m_{i-1} twice: 2^40 checks if nothing stopped it.
-        let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
-        for i in 1..40 {
-            text.push_str(&format!(
-                "- macro: m{i}\n  condition: m{} and m{}\n",
-                i - 1,
-                i - 1
-            ));
-        }
-        text.push_str(&rule("evt.type = open and m39"));
-        let loaded = load(&text);
+        let loaded = load(&doubling_macros(40));
         assert!(loaded.rules.is_empty());
         let first = loaded
             .diagnostics
@@ -582,16 +573,20 @@ mod tests {
         assert_eq!(first.line, 31);
         assert!(first.message.contains(&MAX_EXPANDED_NODES.to_string()));
         // Under the limit, the same shape loads.
+        assert!(!load(&doubling_macros(10)).has_errors());
+    }
+
+    /// Macros m0 … m{n-1}, each using the one before twice, and a rule using the last.
+    fn doubling_macros(n: usize) -> String {
         let mut text = String::from("- macro: m0\n  condition: proc.name = a\n");
-        for i in 1..10 {
+        for i in 1..n {
+            let prev = i - 1;
             text.push_str(&format!(
-                "- macro: m{i}\n  condition: m{} and m{}\n",
-                i - 1,
-                i - 1
+                "- macro: m{i}\n  condition: m{prev} and m{prev}\n"
             ));
         }
-        text.push_str(&rule("evt.type = open and m9"));
-        assert!(!load(&text).has_errors());
+        text.push_str(&rule(&format!("evt.type = open and m{}", n - 1)));
+        text
     }
 
     #[test]
