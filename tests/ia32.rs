@@ -19,7 +19,7 @@ use driver::EventRef;
 use libcapture::capture::{CaptureBuilder, Next};
 
 mod support;
-use support::{comparable_param, RUN_SPECIFIC_PARAMS};
+use support::{capture_exit_events, comparable_param, RUN_SPECIFIC_PARAMS};
 
 /// Every pointer the workload passes is static data: built `-no-pie`, it
 /// sits below 4 GiB where the 32-bit ABI can name it.
@@ -238,37 +238,6 @@ fn nix_root() -> bool {
     })
 }
 
-/// Captures `argv` with `backend` into `dir/BACKEND.scap`; `None` when the
-/// eBPF backend cannot load here.
-fn capture(dir: &Path, backend: &str, argv: &[&str]) -> Option<PathBuf> {
-    let out = dir.join(format!("{backend}.scap"));
-    let run = harrier()
-        .args([
-            "capture",
-            "--backend",
-            backend,
-            "--exit-only",
-            "--snaplen",
-            "64",
-        ])
-        .args(["--syscalls", "default", "-w"])
-        .arg(&out)
-        .arg("--")
-        .args(argv)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    if !out.exists() {
-        assert_eq!(backend, "bpf", "{}", String::from_utf8_lossy(&run.stderr));
-        println!(
-            "SKIPPED: the eBPF backend is not available: {}",
-            String::from_utf8_lossy(&run.stderr).trim()
-        );
-        return None;
-    }
-    Some(out)
-}
-
 /// One exit event: name and every parameter as text.
 #[derive(Debug, Clone, PartialEq)]
 struct Event {
@@ -350,10 +319,10 @@ fn run_workload(tag: &str) -> Option<(Vec<Event>, Vec<Event>, u16)> {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let argv = [bin.to_str().unwrap(), ".", &port.to_string()];
-    let bpf = events(&capture(&dir, "bpf", &argv)?);
+    let bpf = events(&capture_exit_events(&dir, "bpf", "default", &argv)?);
     // Each run creates `out` afresh (the open's PPM_O_F_CREATED).
     std::fs::remove_file(dir.join("out")).unwrap();
-    let kmod = events(&capture(&dir, "kmod", &argv)?);
+    let kmod = events(&capture_exit_events(&dir, "kmod", "default", &argv)?);
     drop(listener);
     std::fs::remove_dir_all(&dir).unwrap();
     Some((workload_calls(&bpf), workload_calls(&kmod), port))
@@ -607,10 +576,10 @@ fn an_ia32_execveat_is_reported_as_execveat_by_both_backends() {
         return;
     };
     let argv = [bin.to_str().unwrap()];
-    let Some(bpf) = capture(&dir, "bpf", &argv) else {
+    let Some(bpf) = capture_exit_events(&dir, "bpf", "default", &argv) else {
         return;
     };
-    let kmod = capture(&dir, "kmod", &argv).unwrap();
+    let kmod = capture_exit_events(&dir, "kmod", "default", &argv).unwrap();
     let expected = [
         ("execveat", "Errno(-2)", "/nonexistent/true", "Empty"),
         ("execveat", "Errno(0)", "/bin/true", "ia32-execveat\\0"),
@@ -656,7 +625,7 @@ fn an_ia32_open_of_etc_shadow_raises_sensitive_file_read() {
         );
     }
     // The kmod shim's capture of it, replayed through the rules.
-    let scap = capture(&dir, "kmod", &[bin.to_str().unwrap()]).unwrap();
+    let scap = capture_exit_events(&dir, "kmod", "default", &[bin.to_str().unwrap()]).unwrap();
     let replay = harrier()
         .args(["detect", "--replay"])
         .arg(&scap)

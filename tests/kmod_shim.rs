@@ -17,7 +17,7 @@ use libcapture::backend::kmod::{KmodCapture, KmodOptions, KmodSource};
 use libcapture::capture::{Capture, Next};
 
 mod support;
-use support::{comparable_param, send_signal, RUN_SPECIFIC_PARAMS};
+use support::{capture_exit_events, comparable_param, send_signal, RUN_SPECIFIC_PARAMS};
 
 /// Captured events (bytes) of one run plus the capture, for exit status and stats.
 struct Run {
@@ -917,31 +917,7 @@ fn compare_backends_in(
     }
     let mut files = Vec::new();
     for backend in ["bpf", "kmod"] {
-        let out = dir.join(format!("{backend}.scap"));
-        let run = harrier()
-            .args([
-                "capture",
-                "--backend",
-                backend,
-                "--exit-only",
-                "--snaplen",
-                "64",
-            ])
-            .args(["--syscalls", syscalls, "-w"])
-            .arg(&out)
-            .arg("--")
-            .args(workload)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        if backend == "bpf" && !out.exists() {
-            println!(
-                "SKIPPED: the eBPF backend is not available: {}",
-                String::from_utf8_lossy(&run.stderr).trim()
-            );
-            return None;
-        }
-        files.push(out);
+        files.push(capture_exit_events(dir, backend, syscalls, workload)?);
     }
     let bpf = per_thread(&files[0]);
     let shim = per_thread(&files[1]);

@@ -107,3 +107,35 @@ pub fn comparable_param(v: Option<driver::ParamValue<'_>>) -> String {
         None => "<absent>".into(),
     }
 }
+
+/// Captures `workload` (run in `dir`) with `harrier capture --backend
+/// BACKEND --exit-only --snaplen 64 --syscalls SYSCALLS` into
+/// `dir/BACKEND.scap`. `None`, after saying SKIPPED, when the eBPF backend
+/// cannot load here; any other failure panics with harrier's stderr.
+pub fn capture_exit_events(
+    dir: &std::path::Path,
+    backend: &str,
+    syscalls: &str,
+    workload: &[&str],
+) -> Option<PathBuf> {
+    let out = dir.join(format!("{backend}.scap"));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_harrier"))
+        .args(["capture", "--backend", backend, "--exit-only"])
+        .args(["--snaplen", "64", "--syscalls", syscalls, "-w"])
+        .arg(&out)
+        .arg("--")
+        .args(workload)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    if !out.exists() {
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(backend, "bpf", "{stderr}");
+        println!(
+            "SKIPPED: the eBPF backend is not available: {}",
+            stderr.trim()
+        );
+        return None;
+    }
+    Some(out)
+}
