@@ -80,7 +80,8 @@ struct Padded<T>(T);
 /// One single-producer/single-consumer ring of length-prefixed events.
 #[derive(Debug)]
 struct Ring {
-    words: Box<[AtomicU64]>,
+    /// Zero pages until written: a large ring costs what it holds.
+    words: crate::sys::ZeroedWords,
     /// Next word the producer writes; only the producer stores it.
     head: Padded<AtomicUsize>,
     /// Next word the consumer reads; only the consumer stores it.
@@ -96,7 +97,7 @@ struct Ring {
 impl Ring {
     fn new(words: usize) -> Self {
         Ring {
-            words: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            words: crate::sys::ZeroedWords::new(words),
             head: Padded::default(),
             tail: Padded::default(),
             events: AtomicU64::new(0),

@@ -3,6 +3,8 @@
 //! unsafe code sits in one place and every failure names its call.
 
 use std::io;
+use std::ptr::NonNull;
+use std::sync::atomic::AtomicU64;
 
 /// A system call the crate makes directly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +90,77 @@ pub(crate) fn call(call: Call) -> Result<i64, SysError> {
     }
 }
 
+/// Zero-filled atomic words backed by an anonymous private mapping: the
+/// kernel supplies zero pages on first touch, so a large ring costs start-up
+/// time and memory only as far as it is written. Falls back to the heap when
+/// the mapping cannot be made.
+pub(crate) enum ZeroedWords {
+    Mapped { ptr: NonNull<AtomicU64>, len: usize },
+    Heap(Box<[AtomicU64]>),
+}
+
+// SAFETY: the mapping is owned by this value and only reached through
+// `&[AtomicU64]`, which is Send and Sync.
+unsafe impl Send for ZeroedWords {}
+// SAFETY: see `Send`.
+unsafe impl Sync for ZeroedWords {}
+
+impl ZeroedWords {
+    pub(crate) fn new(len: usize) -> ZeroedWords {
+        let bytes = len.saturating_mul(std::mem::size_of::<AtomicU64>());
+        if len == 0 {
+            return ZeroedWords::Heap(Box::new([]));
+        }
+        // SAFETY: a fresh private anonymous mapping at an address the kernel
+        // chooses; checked for MAP_FAILED below.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        match NonNull::new(ptr.cast::<AtomicU64>()).filter(|_| ptr != libc::MAP_FAILED) {
+            Some(ptr) => ZeroedWords::Mapped { ptr, len },
+            None => ZeroedWords::Heap((0..len).map(|_| AtomicU64::new(0)).collect()),
+        }
+    }
+}
+
+impl std::ops::Deref for ZeroedWords {
+    type Target = [AtomicU64];
+
+    fn deref(&self) -> &[AtomicU64] {
+        match self {
+            // SAFETY: the mapping holds `len` page-aligned, zero-initialised
+            // words (all-zero bytes are a valid AtomicU64) until `drop`.
+            ZeroedWords::Mapped { ptr, len } => unsafe {
+                std::slice::from_raw_parts(ptr.as_ptr(), *len)
+            },
+            ZeroedWords::Heap(words) => words,
+        }
+    }
+}
+
+impl Drop for ZeroedWords {
+    fn drop(&mut self) {
+        if let ZeroedWords::Mapped { ptr, len } = self {
+            // SAFETY: unmaps exactly the mapping made in `new`; slices of it
+            // borrow `self` and cannot outlive it.
+            unsafe { libc::munmap(ptr.as_ptr().cast(), *len * std::mem::size_of::<AtomicU64>()) };
+        }
+    }
+}
+
+impl std::fmt::Debug for ZeroedWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ZeroedWords({} words)", self.len())
+    }
+}
+
 /// Wall-clock time minus boot time: added to `CLOCK_BOOTTIME` stamps to get epoch nanoseconds.
 pub(crate) fn boot_time_ns() -> Result<u64, SysError> {
     let real = call(Call::ClockNanos(libc::CLOCK_REALTIME))?;
@@ -104,6 +177,21 @@ mod tests {
         let boot = boot_time_ns().unwrap_or_default();
         let now = call(Call::ClockNanos(libc::CLOCK_REALTIME)).unwrap_or_default() as u64;
         assert!(boot > 0 && boot < now, "boot {boot} now {now}");
+    }
+
+    #[test]
+    fn zeroed_words_start_at_zero_and_take_writes() {
+        use std::sync::atomic::Ordering;
+        let words = ZeroedWords::new(1 << 20);
+        assert!(matches!(words, ZeroedWords::Mapped { .. }));
+        assert_eq!(words.len(), 1 << 20);
+        assert!(words
+            .iter()
+            .step_by(4096)
+            .all(|w| w.load(Ordering::Relaxed) == 0));
+        words[12345].store(7, Ordering::Relaxed);
+        assert_eq!(words[12345].load(Ordering::Relaxed), 7);
+        assert!(ZeroedWords::new(0).is_empty());
     }
 
     #[test]
