@@ -65,6 +65,21 @@ struct Detect {
 }
 
 impl Detect {
+    /// `detect` with upstream's audit rules serving the webhook on a free
+    /// loopback port, plus `extra` flags.
+    fn webhook(extra: &[&str]) -> Detect {
+        let rules = falco_rules();
+        let mut args = vec![
+            "--rules",
+            rules.to_str().unwrap(),
+            "--json",
+            "--k8s-audit-listen",
+            "127.0.0.1:0",
+        ];
+        args.extend_from_slice(extra);
+        Detect::start(&args)
+    }
+
     fn start(args: &[&str]) -> Detect {
         let mut child = Command::new(env!("CARGO_BIN_EXE_harrier"))
             .arg("detect")
@@ -216,14 +231,7 @@ fn webhook_alerts(
     expected: usize,
     send: impl Fn(&mut TcpStream, &str) -> u16,
 ) -> (Vec<(String, String, String, String)>, String) {
-    let rules = falco_rules();
-    let detect = Detect::start(&[
-        "--rules",
-        rules.to_str().unwrap(),
-        "--json",
-        "--k8s-audit-listen",
-        "127.0.0.1:0",
-    ]);
+    let detect = Detect::webhook(&[]);
     let mut conn = TcpStream::connect(detect.webhook_addr()).unwrap();
     // Two batches, as the API server's batching would split them.
     let (a, b) = events.split_at(events.len() / 2);
@@ -309,16 +317,7 @@ fn a_gzip_bomb_gets_413_and_memory_stays_bounded() {
         enc.finish().unwrap()
     };
     assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
-    let rules = falco_rules();
-    let detect = Detect::start(&[
-        "--rules",
-        rules.to_str().unwrap(),
-        "--json",
-        "--k8s-audit-listen",
-        "127.0.0.1:0",
-        "--k8s-audit-max-body",
-        "4194304",
-    ]);
+    let detect = Detect::webhook(&["--k8s-audit-max-body", "4194304"]);
     let mut conn = TcpStream::connect(detect.webhook_addr()).unwrap();
     let (rss_before, _) = rss_and_peak_kib(detect.child.id());
     for _ in 0..3 {
