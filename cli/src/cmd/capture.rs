@@ -11,7 +11,6 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -108,17 +107,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if args.backend == Backend::Auto {
         eprintln!("backend: bpf (eBPF probe loaded)");
     }
-    let snapshot = if args.minimal_snapshot {
-        minimal_snapshot(capture.snapshot())
-    } else {
-        capture.snapshot().clone()
-    };
-    let mut sink = Sink::open(args.write.as_ref(), &snapshot, !args.exit_only)?;
+    let mut sink = open_sink(&args, capture.snapshot())?;
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
-    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
-        .context("installing the Ctrl-C handler")?;
+    let interrupted = crate::cmd::stop_flag()?;
 
     if !args.command.is_empty() {
         capture.target_only();
@@ -197,16 +188,8 @@ fn run_kmod(args: Args) -> anyhow::Result<u8> {
     options.snaplen = args.snaplen;
     options.ring_bytes = args.ring_size;
     let mut capture = options.open().context("cannot open the kmod shim rings")?;
-    let snapshot = if args.minimal_snapshot {
-        minimal_snapshot(capture.snapshot())
-    } else {
-        capture.snapshot().clone()
-    };
-    let mut sink = Sink::open(args.write.as_ref(), &snapshot, !args.exit_only)?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
-    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
-        .context("installing the Ctrl-C handler")?;
+    let mut sink = open_sink(&args, capture.snapshot())?;
+    let interrupted = crate::cmd::stop_flag()?;
     capture.start().context("cannot start tracing")?;
     let started = Instant::now();
     let mut written = 0u64;
@@ -262,6 +245,17 @@ fn should_stop(
 }
 
 /// The snapshot restricted to this process (the parent of the target), environment cleared.
+/// The output of `-w` (or of printing), starting with the capture's
+/// snapshot, or its minimal form with `--minimal-snapshot`.
+fn open_sink(args: &Args, snapshot: &Snapshot) -> anyhow::Result<Sink> {
+    let snapshot = if args.minimal_snapshot {
+        minimal_snapshot(snapshot)
+    } else {
+        snapshot.clone()
+    };
+    Sink::open(args.write.as_ref(), &snapshot, !args.exit_only)
+}
+
 fn minimal_snapshot(full: &Snapshot) -> Snapshot {
     let own = u64::from(std::process::id());
     let mut snapshot = full.clone();

@@ -5,8 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -80,10 +79,7 @@ pub fn run(
     let hostname = local_hostname();
     inspector.set_hostname(hostname.clone());
 
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
-    ctrlc::set_handler(move || flag.store(true, Ordering::Release))
-        .context("installing the Ctrl-C handler")?;
+    let interrupted = crate::cmd::stop_flag()?;
     if !scope.command.is_empty() {
         capture.target_only();
     }

@@ -136,20 +136,9 @@ fn category_name(e: &SyscallEvent<'_>) -> &'static str {
     }
     match cat.0 & 0x3f {
         0 if cat.contains(Category::WAIT) => "wait",
-        1 => "other",
-        2 => "file",
-        3 => "net",
-        4 => "IPC",
-        5 => "memory",
-        6 => "process",
-        7 => "sleep",
-        8 => "system",
-        9 => "signal",
-        10 => "user",
-        11 => "time",
-        12 => "processing",
         32..=34 if generic.is_none() => io_subcategory_name(e),
-        _ => "unknown",
+        32..=34 => "unknown",
+        _ => cat.base_name(),
     }
 }
 
