@@ -45,6 +45,8 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::capture::CapturedEvent;
+
 /// Bytes in one ring word.
 const WORD: usize = 8;
 
@@ -366,6 +368,57 @@ impl Consumer {
             cpu: head.cpu,
             ts: head.ts,
             bytes: &self.scratch[..head.len],
+        })
+    }
+}
+
+/// The consumer side of a live backend: the buffer of the event being lent
+/// out, the counts delivered, and since when the stream has been idle (held
+/// events are released once it has been idle for the reordering window).
+#[derive(Debug, Default)]
+pub(crate) struct Delivery {
+    current: Vec<u8>,
+    /// Events handed out.
+    pub(crate) events: u64,
+    /// Bytes of those events.
+    pub(crate) bytes: u64,
+    idle_since: Option<std::time::Instant>,
+}
+
+impl Delivery {
+    /// Pops the next event from `consumer` into the lent buffer, as
+    /// [`Consumer::pop_into`]: events held for reordering are released once
+    /// the capture is `stopped` or the stream has been idle for `window`.
+    pub(crate) fn pop(
+        &mut self,
+        consumer: &mut Consumer,
+        stopped: bool,
+        window: std::time::Duration,
+    ) -> Option<Option<u16>> {
+        let idle_for = self
+            .idle_since
+            .map_or(std::time::Duration::ZERO, |t| t.elapsed());
+        let popped = consumer.pop_into(&mut self.current, stopped || idle_for >= window);
+        match popped {
+            Some(Some(_)) => {
+                self.idle_since = None;
+                self.events += 1;
+                self.bytes += self.current.len() as u64;
+            }
+            Some(None) => {
+                self.idle_since.get_or_insert_with(std::time::Instant::now);
+            }
+            None => {}
+        }
+        popped
+    }
+
+    /// The event [`Delivery::pop`] delivered from ring `cpu`; `backend` names
+    /// the capture in the error of a malformed event.
+    pub(crate) fn event(&self, backend: &str, cpu: u16) -> crate::Result<CapturedEvent<'_>> {
+        CapturedEvent::new(cpu, 0, &self.current).map_err(|err| crate::Error::Io {
+            path: format!("{backend}: event from ring {cpu}"),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
         })
     }
 }

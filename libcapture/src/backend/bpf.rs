@@ -72,9 +72,9 @@ pub use selection::SyscallSet;
 
 use self::drain::Drain;
 use self::probe::{Probe, ProbeConfig};
-use crate::capture::{Capture, CapturedEvent, CpuStats, Drops, Next, Setting, Stats};
+use crate::capture::{Capture, CpuStats, Drops, Next, Setting, Stats};
 use crate::meta::Snapshot;
-use crate::stream::{self, Consumer, Producer};
+use crate::stream::{self, Consumer, Delivery, Producer};
 use crate::sys::{self, Call};
 use crate::{Error, Result};
 
@@ -135,10 +135,7 @@ pub struct BpfCapture {
     consumer: Consumer,
     snapshot: Snapshot,
     /// The event lent by the last `next`, copied out of the stream.
-    current: Vec<u8>,
-    delivered: u64,
-    delivered_bytes: u64,
-    idle_since: Option<Instant>,
+    delivery: Delivery,
     stopped: bool,
 }
 
@@ -195,10 +192,7 @@ impl BpfCapture {
             drain: None,
             consumer,
             snapshot,
-            current: Vec::new(),
-            delivered: 0,
-            delivered_bytes: 0,
-            idle_since: None,
+            delivery: Delivery::default(),
             stopped: false,
         })
     }
@@ -229,14 +223,10 @@ impl Capture for BpfCapture {
     fn next(&mut self) -> Result<Next<'_>> {
         let deadline = Instant::now() + NEXT_TIMEOUT;
         let cpu = loop {
-            let idle_for = self
-                .idle_since
-                .map_or(Duration::ZERO, |since| since.elapsed());
-            let flush = self.stopped || idle_for >= self.options.reorder_window;
-            match self.consumer.pop_into(&mut self.current, flush) {
+            let window = self.options.reorder_window;
+            match self.delivery.pop(&mut self.consumer, self.stopped, window) {
                 Some(Some(cpu)) => break cpu,
                 Some(None) => {
-                    self.idle_since.get_or_insert_with(Instant::now);
                     if Instant::now() >= deadline {
                         return Ok(Next::Timeout);
                     }
@@ -245,14 +235,7 @@ impl Capture for BpfCapture {
                 None => return Ok(Next::Eof),
             }
         };
-        self.idle_since = None;
-        self.delivered += 1;
-        self.delivered_bytes += self.current.len() as u64;
-        let event = CapturedEvent::new(cpu, 0, &self.current).map_err(|err| Error::Io {
-            path: format!("bpf: event from ring {cpu}"),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
-        })?;
-        Ok(Next::Event(event))
+        Ok(Next::Event(self.delivery.event("bpf", cpu)?))
     }
 
     fn start(&mut self) -> Result<()> {
@@ -297,8 +280,8 @@ impl Capture for BpfCapture {
         let buffer_full: u64 = kernel.iter().flat_map(|c| c.drops).sum();
         let other: u64 = kernel.iter().map(|c| c.no_ring).sum();
         Stats {
-            events: self.delivered,
-            bytes: self.delivered_bytes,
+            events: self.delivery.events,
+            bytes: self.delivery.bytes,
             drops: buffer_full + stream_drops + other,
             drops_by_category: Drops {
                 buffer_full: buffer_full + stream_drops,

@@ -51,9 +51,9 @@ use std::time::{Duration, Instant};
 use driver::ring::{self, ControlOp, Device, RingProducer, SyscallMask};
 use driver::shim::{Outcome, Shim, ShimOptions, Target};
 
-use crate::capture::{Capture, CapturedEvent, CpuStats, Drops, Next, Setting, Stats};
+use crate::capture::{Capture, CpuStats, Drops, Next, Setting, Stats};
 use crate::meta::Snapshot;
-use crate::stream::{self, Consumer, Producer};
+use crate::stream::{self, Consumer, Delivery, Producer};
 use crate::{Error, Result};
 
 /// How long [`Capture::next`] waits for an event before [`Next::Timeout`].
@@ -148,10 +148,7 @@ pub struct KmodCapture {
     producers: Vec<Producer>,
     consumer: Consumer,
     snapshot: Snapshot,
-    current: Vec<u8>,
-    delivered: u64,
-    delivered_bytes: u64,
-    idle_since: Option<Instant>,
+    delivery: Delivery,
     /// Current sleep between polls of idle rings.
     poll: Duration,
     stopped: bool,
@@ -204,10 +201,7 @@ impl KmodCapture {
             producers,
             consumer,
             snapshot,
-            current: Vec::new(),
-            delivered: 0,
-            delivered_bytes: 0,
-            idle_since: None,
+            delivery: Delivery::default(),
             poll: MIN_POLL,
             stopped: false,
         })
@@ -313,16 +307,14 @@ impl Capture for KmodCapture {
         let deadline = Instant::now() + NEXT_TIMEOUT;
         let cpu = loop {
             self.refill()?;
-            let idle_for = self.idle_since.map_or(Duration::ZERO, |t| t.elapsed());
-            let flush = self.stopped || idle_for >= self.options.reorder_window;
-            match self.consumer.pop_into(&mut self.current, flush) {
+            let window = self.options.reorder_window;
+            match self.delivery.pop(&mut self.consumer, self.stopped, window) {
                 Some(Some(cpu)) => break cpu,
                 Some(None) => {
                     if self.sources_done()? && self.consumer_drained() {
                         self.producers.clear();
                         continue;
                     }
-                    self.idle_since.get_or_insert_with(Instant::now);
                     if Instant::now() >= deadline {
                         return Ok(Next::Timeout);
                     }
@@ -331,15 +323,8 @@ impl Capture for KmodCapture {
                 None => return Ok(Next::Eof),
             }
         };
-        self.idle_since = None;
         self.poll = MIN_POLL;
-        self.delivered += 1;
-        self.delivered_bytes += self.current.len() as u64;
-        let event = CapturedEvent::new(cpu, 0, &self.current).map_err(|err| Error::Io {
-            path: format!("kmod: event from ring {cpu}"),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
-        })?;
-        Ok(Next::Event(event))
+        Ok(Next::Event(self.delivery.event("kmod", cpu)?))
     }
 
     fn start(&mut self) -> Result<()> {
@@ -400,8 +385,8 @@ impl Capture for KmodCapture {
         let page_faults: u64 = counters.iter().map(|c| c.drops_pf).sum();
         let other: u64 = counters.iter().map(|c| c.preemptions).sum();
         Stats {
-            events: self.delivered,
-            bytes: self.delivered_bytes,
+            events: self.delivery.events,
+            bytes: self.delivery.bytes,
             drops: buffer_full + page_faults + other + stream_drops,
             drops_by_category: Drops {
                 buffer_full: buffer_full + stream_drops,
